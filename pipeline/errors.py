@@ -1,0 +1,60 @@
+"""The one exception hierarchy for bad inputs and environment (never for bad data).
+
+PipelineError                  exit code 2 unless a subclass says otherwise
+ ├── InputError                the file given cannot be used
+ │    ├── NotAPdfError         not a PDF at all (HTML page, Word file, image, empty)
+ │    ├── DamagedPdfError      truncated or corrupt PDF
+ │    ├── EncryptedPdfError    needs a password (or the one given is wrong)
+ │    ├── NoTextLayerError     pages are images only: needs OCR
+ │    └── NoTableError         a readable PDF with no action-plan table in it
+ ├── ConfigError               the configuration file is unreadable or wrong
+ └── OutputError               an output cannot be written
+
+The CLI catches PipelineError once and prints `str(error)`: one line that names
+the file and says what to do.
+"""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base of every error the user can act on; its message is one line."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | None, message: str) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class InputError(PipelineError):
+    """The input file cannot be used."""
+
+
+class NotAPdfError(InputError):
+    """The file is not a PDF."""
+
+
+class DamagedPdfError(InputError):
+    """The PDF is truncated or corrupt."""
+
+
+class EncryptedPdfError(InputError):
+    """The PDF needs a password to open."""
+
+
+class NoTextLayerError(InputError):
+    """The PDF has pages but no text: it is a scan or made of images."""
+
+
+class NoTableError(InputError):
+    """The PDF has text but no action-plan table."""
+
+
+class ConfigError(PipelineError):
+    """The configuration file cannot be used."""
+
+
+class OutputError(PipelineError):
+    """An output file cannot be written."""

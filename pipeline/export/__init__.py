@@ -1,0 +1,1 @@
+"""export: one module per output format. Exporters lay out data; they do not compute."""

@@ -1,0 +1,290 @@
+"""normalise: SourceDocument -> records. Pure: no I/O, no pdfplumber.
+
+Joins rows that break across pages, applies themes, reads labels into ids,
+reflows wrapped text and splits owner cells into owners.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pipeline.records import (
+    BBox,
+    Column,
+    Issue,
+    Record,
+    SourceCell,
+    SourceDocument,
+    SourceRow,
+    Status,
+    TextLine,
+    Timescale,
+)
+from pipeline.settings import Settings
+
+_CID = re.compile(r"^\(cid:\d+\)")
+_SPACES = re.compile(r"[ \t]+")
+
+
+# ---------------------------------------------------------------- text
+
+
+def join_lines(before: str, after: str) -> str:
+    """Given two wrapped pieces of text, return them joined as one (no space after a word-hyphen)."""
+    if not before:
+        return after
+    if not after:
+        return before
+    if before.endswith("-") and len(before) > 1 and before[-2].isalpha():
+        return before + after
+    return before + " " + after
+
+
+def _is_paragraph_break(prev: TextLine, cur: TextLine) -> bool:
+    """Given two consecutive lines of a cell, say whether a visible gap or a list item separates them."""
+    gap = cur.top - prev.bottom
+    return gap > 0.5 * max(cur.size, prev.size) or cur.text.startswith(("- ", "– ", "• "))
+
+
+def reflow(lines: Sequence[TextLine]) -> str:
+    """Given a cell's printed lines, return its text: wrapped lines joined, paragraphs kept as "\\n"."""
+    paragraphs: list[str] = []
+    for i, line in enumerate(lines):
+        text = _SPACES.sub(" ", line.text).strip()
+        if i and not _is_paragraph_break(lines[i - 1], line):
+            paragraphs[-1] = join_lines(paragraphs[-1], text)
+        else:
+            paragraphs.append(text)
+    return "\n".join(p for p in paragraphs if p)
+
+
+def reflow_parts(parts: Sequence[Sequence[TextLine]]) -> str:
+    """Given a cell printed in parts on several pages, return one reflowed text."""
+    text = ""
+    for part in parts:
+        piece = reflow(part)
+        if text and part and part[0].text.startswith(("- ", "– ", "• ")):
+            text = text + "\n" + piece
+        else:
+            text = join_lines(text, piece)
+    return text
+
+
+# ---------------------------------------------------------------- owners
+
+
+def _bullet_of(token: str, bullets: Sequence[str]) -> str | None:
+    """Given a word, return the bullet it starts with (or None)."""
+    if _CID.match(token):
+        return _CID.match(token).group(0)  # type: ignore[union-attr]
+    for b in bullets:
+        if token == b:
+            return b
+        if not b.isalnum() and b not in "-–" and token.startswith(b):
+            return b
+    return None
+
+
+def _would_fit(prev: TextLine, word: str, right: float) -> bool:
+    """Given a line, the next line's first word and the wrap margin, say whether the word would have fitted."""
+    if not prev.text:
+        return False
+    per_char = (prev.x1 - prev.x0) / max(len(prev.text), 1)
+    return prev.x1 + per_char * (len(word) + 1) < right - 1
+
+
+def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequence[str]) -> list[str]:
+    """Given an owner cell (in parts), return the owners it lists, bullets and wrapping undone."""
+    lines = [ln for part in cell for ln in part]
+    bulleted = any(_bullet_of(ln.text.split(" ", 1)[0], bullets) for ln in lines if ln.text)
+    items: list[str] = []
+    prev: TextLine | None = None
+    for line in lines:
+        tokens = line.text.split()
+        new_item = prev is None
+        if bulleted:
+            new_item = new_item or bool(tokens and _bullet_of(tokens[0], bullets))
+        elif prev is not None:
+            new_item = _is_paragraph_break(prev, line) or (bool(tokens) and _would_fit(prev, tokens[0], right))
+        # Bullets may also stand mid-line ("• Policy • Procurement").
+        pieces: list[list[str]] = [[]]
+        for tok in tokens:
+            mark = _bullet_of(tok, bullets) if bulleted else None
+            if mark is not None:
+                if pieces[-1]:
+                    pieces.append([])
+                rest = tok[len(mark):]
+                if rest:
+                    pieces[-1].append(rest)
+            else:
+                pieces[-1].append(tok)
+        pieces = [p for p in pieces if p]
+        for j, piece in enumerate(pieces):
+            text = " ".join(piece)
+            if (new_item or j > 0) or not items:
+                items.append(text)
+            else:
+                items[-1] = join_lines(items[-1], text)
+        if not pieces and new_item:
+            items.append("")
+        prev = line
+    out: list[str] = []
+    for item in items:
+        out.extend(s.strip() for s in item.split(";"))
+    return [o for o in out if o]
+
+
+# ---------------------------------------------------------------- labels
+
+
+@dataclass(frozen=True)
+class Label:
+    """A recommendation label as printed and the id it gives."""
+
+    printed: str
+    id: str
+    number: int | None
+    parent: str | None
+    rest: str
+
+
+def parse_label(text: str, settings: Settings, label_column: bool = False) -> Label | None:
+    """Given the start of a cell, return the label printed there ("R1.", "R 2.", "Rec 1", "1."), or None."""
+    text = text.strip()
+    patterns = settings.label_column_patterns if label_column else settings.label_patterns
+    for pattern in patterns:
+        m = pattern.match(text)
+        if not m:
+            continue
+        num = m.group("num")
+        printed = m.group(0).strip()
+        if num[0].isdigit():
+            ident = f"{settings.id_prefix}{num}"
+            parts = num.split(".")
+            number: int | None = int(parts[0])
+            parent = f"{settings.id_prefix}{parts[0]}" if len(parts) > 1 else None
+        else:
+            ident, number, parent = num, None, None
+        return Label(printed, ident, number, parent, text[m.end():].strip())
+    return None
+
+
+def generated_id(recommendation: str) -> str:
+    """Given a recommendation's text, return a stable id for a plan that prints none."""
+    norm = " ".join(recommendation.lower().split())
+    return "auto-" + hashlib.sha1(norm.encode("utf-8")).hexdigest()[:8]
+
+
+# ---------------------------------------------------------------- rows -> records
+
+
+@dataclass
+class _Pending:
+    theme: str | None
+    label: Label | None
+    parts: list[list[tuple[TextLine, ...]]]
+    rights: list[float]
+    bboxes: list[BBox] = field(default_factory=list)
+
+    def add(self, row: SourceRow) -> None:
+        for i, cell in enumerate(row.cells):
+            if cell.lines:
+                self.parts[i].append(cell.lines)
+        self.bboxes.append(row.bbox)
+
+
+def _label_cell_index(columns: Sequence[Column]) -> tuple[int, bool]:
+    for i, c in enumerate(columns):
+        if c.field == "label":
+            return i, True
+    for i, c in enumerate(columns):
+        if c.field == "recommendation":
+            return i, False
+    return 0, False
+
+
+def _first_text(cell: SourceCell) -> str:
+    return cell.lines[0].text if cell.lines else ""
+
+
+def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Record], list[Issue]]:
+    """Given an extracted document, return its records and the issues met on the way."""
+    columns = doc.columns
+    label_idx, label_column = _label_cell_index(columns)
+    issues: list[Issue] = []
+    body = [r for r in doc.rows if r.kind == "body"]
+    labelled = sum(1 for r in body if parse_label(_first_text(r.cells[label_idx]), settings, label_column))
+    plan_has_labels = labelled > 0
+    pending: list[_Pending] = []
+    theme: str | None = None
+    for row in doc.rows:
+        if row.kind == "section":
+            theme = " ".join(reflow(c.lines) for c in row.cells if c.lines).strip() or theme
+            continue
+        label = parse_label(_first_text(row.cells[label_idx]), settings, label_column)
+        first_empty = not row.cells[label_idx].lines
+        if label is None and pending:
+            continuation = row.first_on_page and (plan_has_labels or first_empty)
+            merged_cell = plan_has_labels and first_empty
+            if continuation or merged_cell:
+                pending[-1].add(row)
+                continue
+            if plan_has_labels:
+                issues.append(Issue("warning", f"page {row.page}: a row has no label; kept as its own record", None, "label"))
+        if label is None and not pending and row.first_on_page and plan_has_labels and first_empty:
+            issues.append(Issue("error", f"page {row.page}: a row fragment before the first recommendation could not be placed", None, None))
+            continue
+        rec = _Pending(theme, label, [[] for _ in columns], [c.right for c in row.cells])
+        rec.add(row)
+        pending.append(rec)
+    if not plan_has_labels and pending:
+        issues.append(Issue("info", "the plan prints no recommendation labels: ids were generated from each recommendation's text", None, "id"))
+    return [_to_record(p, columns, label_idx, label_column, settings) for p in pending], issues
+
+
+def _to_record(p: _Pending, columns: Sequence[Column], label_idx: int, label_column: bool, settings: Settings) -> Record:
+    texts: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    owners: list[str] = []
+    for i, col in enumerate(columns):
+        parts = p.parts[i]
+        if col.field == "owners" and "owners" not in texts:
+            owners = split_owners(parts, p.rights[i], settings.bullets)
+            texts["owners"] = "\n".join(owners)
+            continue
+        text = reflow_parts(parts)
+        if i == label_idx and p.label is not None:
+            text = "" if label_column else _strip_label(text, p.label)
+        if col.field == "extra" or col.field in texts:
+            extra[col.header or f"Column {i + 1}"] = text
+        else:
+            texts[col.field] = text
+    recommendation = texts.get("recommendation", "")
+    label = p.label
+    return Record(
+        id=label.id if label else generated_id(recommendation or texts.get("proposed_actions", "")),
+        number=label.number if label else None,
+        label=label.printed if label else "",
+        parent=label.parent if label else None,
+        theme=p.theme,
+        recommendation=recommendation,
+        proposed_actions=texts.get("proposed_actions", ""),
+        timescale=Timescale(texts.get("timescale", "")),
+        owners=tuple(owners),
+        progress=texts.get("progress", ""),
+        status=Status(texts.get("status", "")),
+        pages=tuple(sorted({b.page for b in p.bboxes})),
+        bboxes=tuple(p.bboxes),
+        extra=extra,
+    )
+
+
+def _strip_label(text: str, label: Label) -> str:
+    """Given the first cell's text and its label, return the text without the label."""
+    stripped = text.lstrip()
+    if stripped.startswith(label.printed):
+        return stripped[len(label.printed):].lstrip()
+    return stripped

@@ -1,0 +1,166 @@
+"""Every type that crosses a stage boundary.
+
+extract   -> SourceDocument (pages, columns, rows of cells made of text lines)
+normalise -> Extraction (Record list + Issue list)
+validate  -> Issue list
+
+`schemas/record.schema.json` describes `Record` as JSON; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+RowKind = Literal["body", "section"]
+
+# The fields a printed column can map to; anything else is kept under `extra`.
+FIELDS: tuple[str, ...] = (
+    "label",
+    "recommendation",
+    "proposed_actions",
+    "timescale",
+    "owners",
+    "progress",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem with the data (never with the program), reported and kept."""
+
+    severity: Severity
+    message: str
+    record: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One printed line of text inside a cell, with its position on the page."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class SourceCell:
+    """The lines of one cell on one page, and the right margin its text wraps at."""
+
+    lines: tuple[TextLine, ...]
+    right: float
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A rectangle on one page, in PDF points from the top-left corner."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One table row as printed on one page: a section heading or a body row."""
+
+    kind: RowKind
+    page: int
+    bbox: BBox
+    cells: tuple[SourceCell, ...]
+    first_on_page: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the plan's table, in printed order: the field it maps to and its header."""
+
+    field: str
+    header: str
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """What the extractor read from a PDF: the table's columns and rows, page by page."""
+
+    path: str
+    sha256: str
+    pages: int
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[SourceRow, ...]
+    issues: tuple[Issue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timescale:
+    """A timescale as printed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """A status as printed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One recommendation (or action row) of a plan, with every cell as printed."""
+
+    id: str
+    number: int | None
+    label: str
+    theme: str | None
+    recommendation: str
+    proposed_actions: str
+    timescale: Timescale
+    owners: tuple[str, ...]
+    progress: str
+    status: Status
+    pages: tuple[int, ...]
+    parent: str | None = None
+    bboxes: tuple[BBox, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an extraction came from."""
+
+    path: str
+    sha256: str
+    pages: int
+    title: str
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The result of reading one plan: its source, its records and the issues found."""
+
+    source: Source
+    records: tuple[Record, ...]
+    issues: tuple[Issue, ...]
+
+
+def to_jsonable(value: Any) -> Any:
+    """Given a record type (or a tuple/list/dict of them), return plain JSON-ready data."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: to_jsonable(v) for k, v in asdict(value).items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,74 @@
+"""Settings and vocabularies: defaults in `defaults.toml`, overridden by a config file."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+CONFIG_NAME = "actionplan.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Header synonyms, label patterns and bullet glyphs, ready to use."""
+
+    headers: dict[str, tuple[str, ...]]
+    label_patterns: tuple[re.Pattern[str], ...]
+    label_column_patterns: tuple[re.Pattern[str], ...]
+    id_prefix: str
+    bullets: tuple[str, ...]
+
+
+@cache
+def _defaults() -> dict[str, Any]:
+    text = resources.files("pipeline").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Given defaults and overrides, return defaults with lists extended and scalars replaced."""
+    out = dict(base)
+    replace = bool(override.get("replace", False))
+    for key, value in override.items():
+        if key == "replace":
+            continue
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = _merge(base[key], value)
+        elif isinstance(value, list) and isinstance(base.get(key), list) and not replace:
+            out[key] = [*value, *[v for v in base[key] if v not in value]]
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Given an optional config path, return the settings (defaults, then `actionplan.toml`, then PATH)."""
+    data = _defaults()
+    config = Path(path) if path else Path(CONFIG_NAME)
+    if path or config.is_file():
+        try:
+            override = tomllib.loads(config.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(str(config), "config file not found") from None
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(str(config), f"cannot read config file ({error}); fix it or leave it out") from None
+        data = _merge(data, override)
+    try:
+        headers = {field: tuple(str(s) for s in words) for field, words in data["headers"].items()}
+        labels = data["labels"]
+        return Settings(
+            headers=headers,
+            label_patterns=tuple(re.compile(p) for p in labels["patterns"]),
+            label_column_patterns=tuple(re.compile(p) for p in labels["label_column_patterns"]),
+            id_prefix=str(labels.get("id_prefix", "R")),
+            bullets=tuple(str(b) for b in data["owners"]["bullets"]),
+        )
+    except (KeyError, TypeError, re.error) as error:
+        raise ConfigError(str(config), f"bad setting ({error}); see the README's configuration section") from None
