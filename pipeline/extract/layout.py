@@ -188,21 +188,31 @@ def split_phrases(line: Line, walls: Sequence[float]) -> list[list[Word]]:
         if phrases:
             prev = phrases[-1][-1]
             wall = any(prev.x1 - 1 <= x <= word.x0 + 1 for x in walls)
-            if not wall and word.x0 - prev.x1 <= 0.6 * max(word.size, prev.size):
+            if not wall and word.x0 - prev.x1 <= 0.8 * max(word.size, prev.size):
                 phrases[-1].append(word)
                 continue
         phrases.append([word])
     return phrases
 
 
-def _split_unmatched(phrases: list[list[Word]], matcher: HeaderMatcher) -> list[list[Word]]:
-    """Given phrases of one line, split any that name no field into two that both do."""
-    out: list[list[Word]] = []
+def _rematch(phrases: list[list[Word]], matcher: HeaderMatcher) -> list[list[Word]]:
+    """Given phrases of one header line, join neighbours that only name a field together, and
+    split any phrase that names no field into two that both do."""
+    def named(ws: Sequence[Word]) -> bool:
+        return matcher.match(group_text(ws)) is not None
+
+    joined: list[list[Word]] = []
     for phrase in phrases:
-        if len(phrase) > 1 and matcher.match(group_text(phrase)) is None:
+        if joined and not named(joined[-1]) and not named(phrase) and named(joined[-1] + phrase):
+            joined[-1] = joined[-1] + phrase
+        else:
+            joined.append(list(phrase))
+    out: list[list[Word]] = []
+    for phrase in joined:
+        if len(phrase) > 1 and not named(phrase):
             for cut in range(1, len(phrase)):
                 left, right = phrase[:cut], phrase[cut:]
-                if matcher.match(group_text(left)) and matcher.match(group_text(right)):
+                if named(left) and named(right):
                     out.extend([left, right])
                     break
             else:
@@ -238,7 +248,7 @@ def find_header(
     for k in range(start, len(lines)):
         line = lines[k]
         walls = verticals_crossing(rules, line.top, line.bottom)
-        groups = _split_unmatched(split_phrases(line, walls), matcher)
+        groups = _rematch(split_phrases(line, walls), matcher)
         matches = [matcher.match(group_text(g)) for g in groups]
         score = header_score(matches)
         if score[0] < 1:
@@ -264,10 +274,26 @@ def find_header(
     return None
 
 
-def is_header_line(line: Line, header: Header) -> bool:
-    """Given a body line, say whether it repeats the first line of the page's header."""
-    first = {w.text for g in header.groups for w in g if abs(w.top - header.top) < _SNAP}
-    return bool(first) and {w.text for w in line.words} == first
+def drop_repeated_headers(lines: Sequence[Line], header: Header) -> list[Line]:
+    """Given body lines, return them without any repeat of the header row (its first line and those after)."""
+    def key(words: Sequence[Word]) -> list[str]:
+        return sorted(w.text for w in words)
+
+    words = [w for g in header.groups for w in g]
+    tops = cluster_positions([w.top for w in words])
+    header_lines = [key([w for w in words if abs(w.top - t) <= _SNAP]) for t in tops]
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        if key(lines[i].words) == header_lines[0]:
+            j, k = i + 1, 1
+            while j < len(lines) and k < len(header_lines) and key(lines[j].words) == header_lines[k]:
+                j, k = j + 1, k + 1
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 # ---------------------------------------------------------------- columns
@@ -499,14 +525,18 @@ def layout_page(
     title = ""
     if header is not None:
         head_walls = verticals_crossing(rules, header.top, header.bottom)
-        above = lines[: header.first_line]
-        if above:
-            biggest = max(ln.size for ln in above)
-            title = " ".join(ln.text for ln in above if ln.size >= biggest - 0.5)
-        body_from = header.last_line + 1
-        body_top = header.bottom
-        below = [w for ln in lines[body_from:] for w in ln.words]
+        below = [w for ln in lines[header.last_line + 1 :] for w in ln.words]
         columns, ruled = columns_from_header(header, below, head_walls)
+        if previous is None:
+            # First page of the table: what stands above the header is the title, not rows.
+            above = lines[: header.first_line]
+            if above:
+                biggest = max(ln.size for ln in above)
+                title = " ".join(ln.text for ln in above if ln.size >= biggest - 0.5)
+            body_from, body_top = header.last_line + 1, header.bottom
+        else:
+            # A later page: rows may stand above a header printed part-way down.
+            body_from, body_top = 0, 0.0
     elif previous:
         columns = list(previous)
         body_from, body_top = 0, 0.0
@@ -523,7 +553,7 @@ def layout_page(
         bottoms = [r.b for r in rules if r.vertical and x0 - _SNAP <= r.at <= x1 + _SNAP and r.b > body_top]
         if bottoms:
             body_bottom = max(bottoms)
-        if header is None:
+        if body_from == 0:
             tops = [r.a for r in rules if r.vertical and x0 - _SNAP <= r.at <= x1 + _SNAP]
             body_top = min(tops) if tops else 0.0
     body_lines: list[Line] = []
@@ -534,7 +564,7 @@ def layout_page(
         if ws:
             body_lines.append(Line(ws))
     if header is not None:
-        body_lines = [ln for ln in body_lines if not is_header_line(ln, header)]
+        body_lines = drop_repeated_headers(body_lines, header)
     body_words = [w for ln in body_lines for w in ln.words]
     label_col = next((i for i, c in enumerate(columns) if c.field == "label"), None)
     if label_col is None:

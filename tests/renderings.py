@@ -1,0 +1,143 @@
+"""Draw a truth file's plan again with ReportLab in other layouts, to test the extractor's generality.
+
+Not the producer of the fixtures (LibreOffice), so fonts, spacing, page breaks,
+ruling and text positions all differ from what the extractor was developed on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FIELD_OF_TRUTH = {
+    "label": "label",
+    "recommendation": "recommendation",
+    "proposed_actions": "proposed_actions",
+    "timescale": "timescales",
+    "owners": "owners",
+    "progress": "progress",
+    "status": "status",
+}
+
+
+@dataclass
+class Variant:
+    """How to draw a plan: page, fonts, columns (field, header) in order, ruling, bullets."""
+
+    name: str
+    portrait: bool = False
+    font: str = "Helvetica"
+    bold_font: str = "Helvetica-Bold"
+    size: float = 9
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    ruling: str = "grid"  # grid | horizontal | none
+    repeat_header: bool = True
+    bullet: str = "•"
+    label_column: bool = False
+
+
+def _para(text: str, style: ParagraphStyle) -> list[Any]:
+    out: list[Any] = []
+    for i, para in enumerate(text.split("\n")):
+        st = style if i == 0 else ParagraphStyle(f"{style.name}-next", parent=style, spaceBefore=style.fontSize)
+        out.append(Paragraph(escape(para), st))
+    return out
+
+
+def render(truth_path: Path, out: Path, variant: Variant) -> Path:
+    """Given a truth file and a variant, draw the plan to `out` and return it."""
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    body = ParagraphStyle("body", fontName=variant.font, fontSize=variant.size, leading=variant.size * 1.2)
+    head = ParagraphStyle("head", parent=body, fontName=variant.bold_font)
+    title = ParagraphStyle("title", parent=head, fontSize=variant.size + 5, leading=(variant.size + 5) * 1.3, spaceAfter=8)
+    present = [c for c in variant.columns if c[0] == "label" or c[0] in _truth_fields(truth)]
+    data: list[list[Any]] = [[Paragraph(escape(h), head) for _, h in present]]
+    style_cmds: list[Any] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+    for row in truth["rows"]:
+        r = len(data)
+        if row["kind"] == "section":
+            data.append([Paragraph(escape(row["text"]), head)] + [""] * (len(present) - 1))
+            style_cmds.append(("SPAN", (0, r), (-1, r)))
+            continue
+        cells: list[Any] = []
+        for fld, _ in present:
+            if fld == "label":
+                cells.append(Paragraph(escape(row["label"]), body))
+            elif fld == "recommendation":
+                text = row["recommendation"] if variant.label_column else f"{row['label']}  {row['recommendation']}"
+                cells.append(_para(text, body))
+            elif fld == "owners":
+                cells.append([Paragraph(f"{escape(variant.bullet)} {escape(o)}", body) for o in row["owners"]])
+            else:
+                cells.append(_para(row.get(FIELD_OF_TRUTH[fld]) or "", body))
+        data.append(cells)
+    if variant.ruling == "grid":
+        style_cmds += [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
+    elif variant.ruling == "horizontal":
+        style_cmds += [("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black), ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)]
+    pagesize = A4 if variant.portrait else landscape(A4)
+    width = pagesize[0] - 30 * mm
+    weights = {"label": 0.6, "recommendation": 2.6, "proposed_actions": 2.8, "timescale": 1.3, "owners": 1.8, "progress": 2.8, "status": 1.3}
+    total = sum(weights[f] for f, _ in present)
+    table = Table(
+        data,
+        colWidths=[width * weights[f] / total for f, _ in present],
+        repeatRows=1 if variant.repeat_header else 0,
+        splitInRow=1,
+        style=TableStyle(style_cmds),
+    )
+    doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm, title=truth["title"])
+    doc.build([Paragraph(escape(truth["title"]), title), Spacer(1, 4), table])
+    return out
+
+
+def _truth_fields(truth: dict[str, Any]) -> set[str]:
+    names = {c.lower() for c in truth["columns"]}
+    fields = {"recommendation", "proposed_actions", "timescale", "owners"}
+    if any("progress" in n for n in names):
+        fields.add("progress")
+    if "status" in names:
+        fields.add("status")
+    return fields
+
+
+STANDARD = [
+    ("recommendation", "Select Committee Recommendation"),
+    ("proposed_actions", "Proposed Actions"),
+    ("timescale", "Timescales"),
+    ("owners", "Responsible owner"),
+    ("progress", "Progress to date"),
+    ("status", "Status"),
+]
+
+VARIANTS = [
+    Variant("portrait-times", portrait=True, font="Times-Roman", bold_font="Times-Bold", size=7.5, columns=STANDARD),
+    Variant("landscape-no-repeat", columns=STANDARD, repeat_header=False, bullet="-"),
+    Variant(
+        "reordered-renamed",
+        columns=[
+            ("label", "Ref"),
+            ("recommendation", "Recommendation"),
+            ("owners", "Lead officer"),
+            ("timescale", "Target date"),
+            ("proposed_actions", "What we will do"),
+            ("status", "RAG status"),
+            ("progress", "Update"),
+        ],
+        label_column=True,
+        font="Courier",
+        bold_font="Courier-Bold",
+        size=7,
+    ),
+    Variant("horizontal-rules", columns=STANDARD, ruling="horizontal", font="Times-Roman", bold_font="Times-Bold"),
+    Variant("borderless-portrait", portrait=True, columns=STANDARD, ruling="none", size=7),
+]
