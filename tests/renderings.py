@@ -59,7 +59,7 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
     body = ParagraphStyle("body", fontName=variant.font, fontSize=variant.size, leading=variant.size * 1.2)
     head = ParagraphStyle("head", parent=body, fontName=variant.bold_font)
     title = ParagraphStyle("title", parent=head, fontSize=variant.size + 5, leading=(variant.size + 5) * 1.3, spaceAfter=8)
-    present = [c for c in variant.columns if c[0] == "label" or c[0] in _truth_fields(truth)]
+    present = [c for c in variant.columns if c[0] in ("label", "extra") or c[0] in _truth_fields(truth)]
     data: list[list[Any]] = [[Paragraph(escape(h), head) for _, h in present]]
     style_cmds: list[Any] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
     for row in truth["rows"]:
@@ -75,6 +75,8 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
             elif fld == "recommendation":
                 text = row["recommendation"] if variant.label_column else f"{row['label']}  {row['recommendation']}"
                 cells.append(_para(text, body))
+            elif fld == "extra":
+                cells.append(Paragraph(escape(extra_text(row)), body))
             elif fld == "owners":
                 cells.append([Paragraph(f"{escape(variant.bullet)} {escape(o)}", body) for o in row["owners"]])
             else:
@@ -86,7 +88,7 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
         style_cmds += [("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black), ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)]
     pagesize = A4 if variant.portrait else landscape(A4)
     width = pagesize[0] - 30 * mm
-    weights = {"label": 0.6, "recommendation": 2.6, "proposed_actions": 2.8, "timescale": 1.3, "owners": 1.8, "progress": 2.8, "status": 1.3}
+    weights = {"extra": 1.2, "label": 0.6, "recommendation": 2.6, "proposed_actions": 2.8, "timescale": 1.3, "owners": 1.8, "progress": 2.8, "status": 1.3}
     total = sum(weights[f] for f, _ in present)
     table = Table(
         data,
@@ -98,6 +100,11 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
     doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm, title=truth["title"])
     doc.build([Paragraph(escape(truth["title"]), title), Spacer(1, 4), table])
     return out
+
+
+def extra_text(row: dict[str, Any]) -> str:
+    """The text drawn in an extra ("Measure") column for a truth row."""
+    return f"Measure {row['number']}: reported quarterly"
 
 
 def _truth_fields(truth: dict[str, Any]) -> set[str]:

@@ -56,8 +56,9 @@ class HeaderMatcher:
             return None
         padded = f" {norm} "
         for phrase, field in self.phrases:
-            # Single short words ("who", "date") only count when they are most of the cell.
-            if len(phrase) < 5 and len(words) > 2:
+            # A contained synonym must be at least half the cell ("Proposed actions and milestones"),
+            # so a title such as "Updated Action Plan" names nothing.
+            if 2 * len(phrase.split()) < len(words):
                 continue
             if f" {phrase} " in padded:
                 return HeaderMatch(field, 1)

@@ -582,7 +582,10 @@ def layout_page(
 
     separators = row_separators(rules, x0, x1, body_top - _SNAP, body_bottom) if ruled else []
     if ruled and separators:
-        edges = sorted({body_top, *separators, body_bottom})
+        cuts = {body_top, *separators, body_bottom}
+        if header is not None:
+            cuts.add(header.bottom + 0.5)  # some producers draw no rule under the header
+        edges = sorted(cuts)
         edges = [e for e in edges if e >= body_top - _SNAP]
         inner = [c.x1 for c in columns[:-1]]
         has_inner = verticals_crossing(rules, body_top, body_bottom)
@@ -590,7 +593,8 @@ def layout_page(
             band = [ln for ln in body_lines if a - 1 < (ln.top + ln.bottom) / 2 < b + 1]
             if not band:
                 continue
-            walls = verticals_crossing(rules, a + 1, b - 1) if b - a > 2 else []
+            text_top, text_bottom = min(ln.top for ln in band), max(ln.bottom for ln in band)
+            walls = verticals_crossing(rules, text_top, text_bottom)
             merged = bool(has_inner) and not any(any(abs(x - w) < 3 for w in walls) for x in inner)
             band_words = [w for ln in band for w in ln.words]
             texts = [group_text([w for w in band_words if column_of(w.xmid, columns) == i]) for i in range(len(columns))]

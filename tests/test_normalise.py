@@ -1,0 +1,114 @@
+"""Reflow, owners and labels: tiny inline cases, one behaviour each."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.normalise import generated_id, join_lines, parse_label, reflow, split_owners
+from pipeline.records import TextLine
+from pipeline.settings import load_settings
+
+SETTINGS = load_settings()
+BULLETS = SETTINGS.bullets
+
+
+def lines(*texts: str, gap_after: tuple[int, ...] = (), x1: float | None = None) -> tuple[TextLine, ...]:
+    """Lines 12pt apart (11pt text); an index in gap_after adds a blank line's gap after that line."""
+    out, top = [], 0.0
+    for i, text in enumerate(texts):
+        out.append(TextLine(text, 0.0, x1 if x1 is not None else 5.0 * len(text), top, top + 11.0, 11.0))
+        top += 12.5 + (12.5 if i in gap_after else 0)
+    return tuple(out)
+
+
+@pytest.mark.parametrize(
+    ("texts", "gaps", "want"),
+    [
+        (("one line",), (), "one line"),
+        (("wrapped", "line"), (), "wrapped line"),
+        (("sub-", "contracting"), (), "sub-contracting"),
+        (("pre-", "market engagement"), (), "pre-market engagement"),
+        (("cost –", "benefit"), (), "cost – benefit"),
+        (("ends with 2015-", "16"), (), "ends with 2015- 16"),
+        (("para one", "para two"), (0,), "para one\npara two"),
+        (("barriers by:", "- introducing", "reduced"), (), "barriers by:\n- introducing reduced"),
+        (("double  spaced",), (), "double spaced"),
+    ],
+)
+def test_reflow(texts: tuple[str, ...], gaps: tuple[int, ...], want: str) -> None:
+    assert reflow(lines(*texts, gap_after=gaps)) == want
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "want"),
+    [("a", "b", "a b"), ("", "b", "b"), ("a", "", "a"), ("e-", "learning", "e-learning"), ("-", "x", "- x")],
+)
+def test_join_lines(before: str, after: str, want: str) -> None:
+    assert join_lines(before, after) == want
+
+
+@pytest.mark.parametrize(
+    ("texts", "want"),
+    [
+        (("\uf0b7 Transformation", "Team", "\uf0b7 Procurement"), ["Transformation Team", "Procurement"]),
+        (("• Policy with", "Commissioning", "and Procurement"), ["Policy with Commissioning and Procurement"]),
+        (("- Policy", "- Commissioning"), ["Policy", "Commissioning"]),
+        (("▪ Policy", "▪ Commissioning"), ["Policy", "Commissioning"]),
+        (("(cid:127) Policy", "(cid:127) Procurement"), ["Policy", "Procurement"]),
+        (("•Policy", "•Procurement"), ["Policy", "Procurement"]),
+        (("• Policy • Procurement",), ["Policy", "Procurement"]),
+        (("Procurement; Commissioning",), ["Procurement", "Commissioning"]),
+        (("Head of Commissioning",), ["Head of Commissioning"]),
+    ],
+)
+def test_split_owners_with_bullets(texts: tuple[str, ...], want: list[str]) -> None:
+    assert split_owners([lines(*texts)], right=400.0, bullets=BULLETS) == want
+
+
+def test_owners_without_bullets_one_per_short_line() -> None:
+    # Each line stops well short of the margin, so each is its own owner.
+    assert split_owners([lines("Policy", "Procurement", x1=40.0)], right=200.0, bullets=BULLETS) == ["Policy", "Procurement"]
+
+
+def test_owners_without_bullets_wrapped_name_joined() -> None:
+    # The first line reaches the margin: "Team" did not fit, so it is the same owner.
+    assert split_owners([lines("Transformation", "Team", x1=118.0)], right=120.0, bullets=BULLETS) == ["Transformation Team"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("R1.  Support the development", ("R1.", "R1", 1, None, "Support the development")),
+        ("R 2. Clarify KCC", ("R 2.", "R2", 2, None, "Clarify KCC")),
+        ("Rec 1 Support", ("Rec 1", "R1", 1, None, "Support")),
+        ("Recommendation 12: do this", ("Recommendation 12:", "R12", 12, None, "do this")),
+        ("3. Define roles", ("3.", "R3", 3, None, "Define roles")),
+        ("R3.1 First action", ("R3.1", "R3.1", 3, "R3", "First action")),
+        ("Support the development", None),
+        ("2015 was a year", None),
+        ("Recommendations from the panel", None),
+    ],
+)
+def test_parse_label(text: str, want: tuple[object, ...] | None) -> None:
+    got = parse_label(text, SETTINGS)
+    assert (None if got is None else (got.printed, got.id, got.number, got.parent, got.rest)) == want
+
+
+@pytest.mark.parametrize(("text", "ident"), [("1", "R1"), ("12.", "R12"), ("R4", "R4"), ("SC3", "SC3"), ("3.2", "R3.2")])
+def test_parse_label_in_label_column(text: str, ident: str) -> None:
+    got = parse_label(text, SETTINGS, label_column=True)
+    assert got is not None and got.id == ident
+
+
+def test_generated_ids_are_stable_and_distinct() -> None:
+    assert generated_id("Do the thing") == generated_id("do  the thing")
+    assert generated_id("Do the thing") != generated_id("Do another thing")
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), min_size=1, max_size=8))
+def test_reflow_never_raises_and_keeps_every_word(texts: list[str]) -> None:
+    out = reflow(lines(*texts))
+    joined = "".join("".join(t.split()) for t in texts)
+    assert "".join(out.split()) == joined
