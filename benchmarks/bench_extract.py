@@ -77,18 +77,24 @@ def main() -> int:
     parser.add_argument("pdf", nargs="?", type=Path, default=SAMPLE)
     parser.add_argument("--repeat", type=int, default=40, help="how many times to repeat the plan for the long run")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+    print(
+        f"machine: {platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         long_pdf = repeat_pdf(args.pdf, args.repeat, Path(tmp) / f"repeated-{args.repeat}x.pdf")
         with pikepdf.open(args.pdf) as pdf:
             pages = len(pdf.pages)
-        print(f"{'file':<28}{'pages':>6}{'ours s':>9}{'tables s':>10}{'ratio':>7}{'pages/s':>9}{'ours MB':>9}{'tables MB':>10}")
+        print(
+            f"{'file':<28}{'pages':>6}{'ours s':>9}{'tables s':>10}{'ratio':>7}{'pages/s':>9}{'ours MB':>9}{'tables MB':>10}"
+        )
         per_page = []
         for label, path, n in ((args.pdf.name, args.pdf, pages), (long_pdf.name, long_pdf, pages * args.repeat)):
             ours_s, _, ours_mb = measure("ours", path)
             base_s, _, base_mb = measure("baseline", path)
             per_page.append(ours_s / n)
-            print(f"{label:<28}{n:>6}{ours_s:>9.2f}{base_s:>10.2f}{ours_s / base_s:>7.2f}{n / ours_s:>9.1f}{ours_mb:>9.0f}{base_mb:>10.0f}")
+            print(
+                f"{label:<28}{n:>6}{ours_s:>9.2f}{base_s:>10.2f}{ours_s / base_s:>7.2f}{n / ours_s:>9.1f}{ours_mb:>9.0f}{base_mb:>10.0f}"
+            )
         print(f"time per page, long / sample: {per_page[1] / per_page[0]:.2f} (1.00 = linear)")
     return 0
 

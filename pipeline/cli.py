@@ -50,7 +50,9 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (TOML). Default: ./actionplan.toml if present.")
+@click.option(
+    "--config", type=click.Path(dir_okay=False), help="Settings file (TOML). Default: ./actionplan.toml if present."
+)
 @click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
 @click.version_option(package_name="actionplan")
 @click.pass_context
@@ -87,17 +89,20 @@ def _page_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 def _summary(extraction: Extraction) -> str:
     counts = Counter(i.severity for i in extraction.issues)
-    parts = ", ".join(f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s])
-    return (
-        f"{extraction.source.path}: {len(extraction.records)} records from {extraction.source.pages} pages"
-        + (f"; issues: {parts}" if parts else "; no issues")
+    parts = ", ".join(
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]
+    )
+    return f"{extraction.source.path}: {len(extraction.records)} records from {extraction.source.pages} pages" + (
+        f"; issues: {parts}" if parts else "; no issues"
     )
 
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output."
+)
 @click.option("--password", help="Password for an encrypted PDF.")
 @click.pass_context
 def extract(ctx: click.Context, file: Path, fmt: str, output: Path | None, password: str | None) -> None:

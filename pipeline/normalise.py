@@ -116,7 +116,7 @@ def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequ
             if mark is not None:
                 if pieces[-1]:
                     pieces.append([])
-                rest = tok[len(mark):]
+                rest = tok[len(mark) :]
                 if rest:
                     pieces[-1].append(rest)
             else:
@@ -168,7 +168,7 @@ def parse_label(text: str, settings: Settings, label_column: bool = False) -> La
             parent = f"{settings.id_prefix}{parts[0]}" if len(parts) > 1 else None
         else:
             ident, number, parent = num, None, None
-        return Label(printed, ident, number, parent, text[m.end():].strip())
+        return Label(printed, ident, number, parent, text[m.end() :].strip())
     return None
 
 
@@ -233,19 +233,37 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
                 pending[-1].add(row)
                 continue
             if plan_has_labels:
-                issues.append(Issue("warning", f"page {row.page}: a row has no label; kept as its own record", None, "label"))
+                issues.append(
+                    Issue("warning", f"page {row.page}: a row has no label; kept as its own record", None, "label")
+                )
         if label is None and not pending and row.first_on_page and plan_has_labels and first_empty:
-            issues.append(Issue("error", f"page {row.page}: a row fragment before the first recommendation could not be placed", None, None))
+            issues.append(
+                Issue(
+                    "error",
+                    f"page {row.page}: a row fragment before the first recommendation could not be placed",
+                    None,
+                    None,
+                )
+            )
             continue
         rec = _Pending(theme, label, [[] for _ in columns], [c.right for c in row.cells])
         rec.add(row)
         pending.append(rec)
     if not plan_has_labels and pending:
-        issues.append(Issue("info", "the plan prints no recommendation labels: ids were generated from each recommendation's text", None, "id"))
+        issues.append(
+            Issue(
+                "info",
+                "the plan prints no recommendation labels: ids were generated from each recommendation's text",
+                None,
+                "id",
+            )
+        )
     return [_to_record(p, columns, label_idx, label_column, settings) for p in pending], issues
 
 
-def _to_record(p: _Pending, columns: Sequence[Column], label_idx: int, label_column: bool, settings: Settings) -> Record:
+def _to_record(
+    p: _Pending, columns: Sequence[Column], label_idx: int, label_column: bool, settings: Settings
+) -> Record:
     texts: dict[str, str] = {}
     extra: dict[str, str] = {}
     owners: list[str] = []
@@ -286,5 +304,5 @@ def _strip_label(text: str, label: Label) -> str:
     """Given the first cell's text and its label, return the text without the label."""
     stripped = text.lstrip()
     if stripped.startswith(label.printed):
-        return stripped[len(label.printed):].lstrip()
+        return stripped[len(label.printed) :].lstrip()
     return stripped

@@ -14,7 +14,12 @@ def check_records(records: Sequence[Record], columns: Sequence[Column]) -> list[
     present = {c.field for c in columns}
     if not records:
         issues.append(Issue("error", "the table has a header but no recommendation rows"))
-    for field, what in (("status", "status"), ("timescale", "timescale"), ("owners", "owner"), ("progress", "progress")):
+    for field, what in (
+        ("status", "status"),
+        ("timescale", "timescale"),
+        ("owners", "owner"),
+        ("progress", "progress"),
+    ):
         if field not in present:
             issues.append(Issue("info", f"the plan has no {what} column", None, field))
     counts = Counter(r.id for r in records)
@@ -25,7 +30,9 @@ def check_records(records: Sequence[Record], columns: Sequence[Column]) -> list[
     if numbers:
         missing = sorted(set(range(numbers[0], numbers[-1] + 1)) - set(numbers))
         if missing:
-            issues.append(Issue("warning", f"numbering gap: no recommendation {', '.join(map(str, missing))}", None, "number"))
+            issues.append(
+                Issue("warning", f"numbering gap: no recommendation {', '.join(map(str, missing))}", None, "number")
+            )
     for r in records:
         if not r.recommendation.strip() and "recommendation" in present:
             issues.append(Issue("warning", "empty recommendation", r.id, "recommendation"))

@@ -58,7 +58,9 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     body = ParagraphStyle("body", fontName=variant.font, fontSize=variant.size, leading=variant.size * 1.2)
     head = ParagraphStyle("head", parent=body, fontName=variant.bold_font)
-    title = ParagraphStyle("title", parent=head, fontSize=variant.size + 5, leading=(variant.size + 5) * 1.3, spaceAfter=8)
+    title = ParagraphStyle(
+        "title", parent=head, fontSize=variant.size + 5, leading=(variant.size + 5) * 1.3, spaceAfter=8
+    )
     present = [c for c in variant.columns if c[0] in ("label", "extra") or c[0] in _truth_fields(truth)]
     data: list[list[Any]] = [[Paragraph(escape(h), head) for _, h in present]]
     style_cmds: list[Any] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
@@ -85,10 +87,22 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
     if variant.ruling == "grid":
         style_cmds += [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
     elif variant.ruling == "horizontal":
-        style_cmds += [("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black), ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black)]
+        style_cmds += [
+            ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black),
+        ]
     pagesize = A4 if variant.portrait else landscape(A4)
     width = pagesize[0] - 30 * mm
-    weights = {"extra": 1.2, "label": 0.6, "recommendation": 2.6, "proposed_actions": 2.8, "timescale": 1.3, "owners": 1.8, "progress": 2.8, "status": 1.3}
+    weights = {
+        "extra": 1.2,
+        "label": 0.6,
+        "recommendation": 2.6,
+        "proposed_actions": 2.8,
+        "timescale": 1.3,
+        "owners": 1.8,
+        "progress": 2.8,
+        "status": 1.3,
+    }
     total = sum(weights[f] for f, _ in present)
     table = Table(
         data,
@@ -97,7 +111,15 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
         splitInRow=1,
         style=TableStyle(style_cmds),
     )
-    doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm, title=truth["title"])
+    doc = SimpleDocTemplate(
+        str(out),
+        pagesize=pagesize,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=truth["title"],
+    )
     doc.build([Paragraph(escape(truth["title"]), title), Spacer(1, 4), table])
     return out
 

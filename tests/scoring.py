@@ -21,5 +21,7 @@ def cell_mismatches(truth_path: Path, output: dict[str, Any]) -> list[str]:
             continue
         for field in score_extract.FIELDS:
             if score_extract.norm(have[field]) != score_extract.norm(want[field]):
-                problems.append(f"{rid}.{field}: want {score_extract.norm(want[field])!r:.80} got {score_extract.norm(have[field])!r:.80}")
+                problems.append(
+                    f"{rid}.{field}: want {score_extract.norm(want[field])!r:.80} got {score_extract.norm(have[field])!r:.80}"
+                )
     return problems

@@ -155,7 +155,9 @@ def test_missing_file() -> None:
 def test_bad_input_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "page.pdf"
     bad.write_text("<html>not found</html>")
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(bad)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", str(bad)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr

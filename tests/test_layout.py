@@ -52,7 +52,9 @@ def test_header_synonyms(text: str, field: str) -> None:
     assert match is not None and match.field == field
 
 
-@pytest.mark.parametrize("text", ["Appendix 1: Updated Action Plan", "Commissioning Landscape", "KCC is striving to be an excellent", ""])
+@pytest.mark.parametrize(
+    "text", ["Appendix 1: Updated Action Plan", "Commissioning Landscape", "KCC is striving to be an excellent", ""]
+)
 def test_non_headers(text: str) -> None:
     assert MATCHER.match(text) is None
 
@@ -75,9 +77,14 @@ def w(text: str, x0: float, top: float, bold: bool = True, size: float = 11.0) -
 
 def test_header_wrapped_over_two_lines_in_any_order() -> None:
     words = [
-        w("Owner", 50, 50), w("Select", 150, 50), w("Committee", 190, 50), w("Status", 400, 50),
+        w("Owner", 50, 50),
+        w("Select", 150, 50),
+        w("Committee", 190, 50),
+        w("Status", 400, 50),
         w("Recommendation", 150, 62),
-        w("Policy", 50, 90, bold=False), w("Do", 150, 90, bold=False), w("Ongoing", 400, 90, bold=False),
+        w("Policy", 50, 90, bold=False),
+        w("Do", 150, 90, bold=False),
+        w("Ongoing", 400, 90, bold=False),
     ]
     header = find_header(words_to_lines(words), [], MATCHER)
     assert header is not None
@@ -89,7 +96,12 @@ def test_borderless_columns_split_in_the_gutter() -> None:
     words = [w("Recommendation", 50, 50), w("Owner", 300, 50), w("Status", 450, 50)]
     header = find_header(words_to_lines(words), [], MATCHER)
     assert header is not None
-    body = [w("long", 50, 80, False), w("recommendation", 80, 80, False), w("Policy", 300, 80, False), w("Ongoing", 450, 80, False)]
+    body = [
+        w("long", 50, 80, False),
+        w("recommendation", 80, 80, False),
+        w("Policy", 300, 80, False),
+        w("Ongoing", 450, 80, False),
+    ]
     columns, ruled = columns_from_header(header, body, [])
     assert not ruled
     assert [c.field for c in columns] == ["recommendation", "owners", "status"]

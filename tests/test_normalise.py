@@ -69,12 +69,17 @@ def test_split_owners_with_bullets(texts: tuple[str, ...], want: list[str]) -> N
 
 def test_owners_without_bullets_one_per_short_line() -> None:
     # Each line stops well short of the margin, so each is its own owner.
-    assert split_owners([lines("Policy", "Procurement", x1=40.0)], right=200.0, bullets=BULLETS) == ["Policy", "Procurement"]
+    assert split_owners([lines("Policy", "Procurement", x1=40.0)], right=200.0, bullets=BULLETS) == [
+        "Policy",
+        "Procurement",
+    ]
 
 
 def test_owners_without_bullets_wrapped_name_joined() -> None:
     # The first line reaches the margin: "Team" did not fit, so it is the same owner.
-    assert split_owners([lines("Transformation", "Team", x1=118.0)], right=120.0, bullets=BULLETS) == ["Transformation Team"]
+    assert split_owners([lines("Transformation", "Team", x1=118.0)], right=120.0, bullets=BULLETS) == [
+        "Transformation Team"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -96,7 +101,9 @@ def test_parse_label(text: str, want: tuple[object, ...] | None) -> None:
     assert (None if got is None else (got.printed, got.id, got.number, got.parent, got.rest)) == want
 
 
-@pytest.mark.parametrize(("text", "ident"), [("1", "R1"), ("12.", "R12"), ("R4", "R4"), ("SC3", "SC3"), ("3.2", "R3.2")])
+@pytest.mark.parametrize(
+    ("text", "ident"), [("1", "R1"), ("12.", "R12"), ("R4", "R4"), ("SC3", "SC3"), ("3.2", "R3.2")]
+)
 def test_parse_label_in_label_column(text: str, ident: str) -> None:
     got = parse_label(text, SETTINGS, label_column=True)
     assert got is not None and got.id == ident

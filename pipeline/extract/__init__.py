@@ -56,7 +56,17 @@ def _page_content(page: Any) -> tuple[list[Word], list[Rule]]:
             if isinstance(obj, LTChar):
                 if obj.upright:
                     text = _LIGATURES.get(obj.get_text(), obj.get_text())
-                    chars.append((height - obj.y1 + mb_top, obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y0 + mb_top, text, obj.fontname, obj.size))
+                    chars.append(
+                        (
+                            height - obj.y1 + mb_top,
+                            obj.x0 + mb_x0,
+                            obj.x1 + mb_x0,
+                            height - obj.y0 + mb_top,
+                            text,
+                            obj.fontname,
+                            obj.size,
+                        )
+                    )
             elif isinstance(obj, LTRect):
                 x0, x1 = obj.x0 + mb_x0, obj.x1 + mb_x0
                 top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top
@@ -102,7 +112,11 @@ def _chars_to_words(chars: list[tuple[float, float, float, float, str, str, floa
                 continue  # the same glyph printed twice (fake bold)
             breaks = not c[4].strip() or (
                 current
-                and (c[1] - current[-1][2] > min(3.0, 0.25 * c[6]) or c[5] != current[-1][5] or abs(c[6] - current[-1][6]) > 0.1)
+                and (
+                    c[1] - current[-1][2] > min(3.0, 0.25 * c[6])
+                    or c[5] != current[-1][5]
+                    or abs(c[6] - current[-1][6]) > 0.1
+                )
             )
             if breaks and current:
                 words.append(_word(current))
@@ -139,7 +153,9 @@ def _open_error(path: str, error: BaseException, password: str | None) -> Except
         if isinstance(cause, PDFEncryptionError):
             return EncryptedPdfError(path, "uses an encryption this tool cannot open: save an unencrypted copy first")
         cause = cause.__cause__ or cause.__context__
-    return DamagedPdfError(path, "is damaged or not a complete PDF: open it in a PDF reader, save a new copy, and try again")
+    return DamagedPdfError(
+        path, "is damaged or not a complete PDF: open it in a PDF reader, save a new copy, and try again"
+    )
 
 
 def _diagnose_empty(path: str, data: bytes, password: str | None) -> Exception:
@@ -147,7 +163,9 @@ def _diagnose_empty(path: str, data: bytes, password: str | None) -> Exception:
     try:
         doc = pypdfium2.PdfDocument(data, password=password or None)
     except pypdfium2.PdfiumError:
-        return DamagedPdfError(path, "is damaged: no page could be read; open it in a PDF reader, save a new copy, and try again")
+        return DamagedPdfError(
+            path, "is damaged: no page could be read; open it in a PDF reader, save a new copy, and try again"
+        )
     try:
         pages = len(doc)
         images = 0
@@ -161,7 +179,8 @@ def _diagnose_empty(path: str, data: bytes, password: str | None) -> Exception:
         return DamagedPdfError(path, "has no pages: download or export it again")
     if images:
         return NoTextLayerError(
-            path, f"has no text layer ({pages} page(s) of images, probably a scan): it needs OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
+            path,
+            f"has no text layer ({pages} page(s) of images, probably a scan): it needs OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
         )
     return NoTableError(path, f"has {pages} page(s) but no text at all: export the plan from its source document again")
 
@@ -207,7 +226,10 @@ def read_pdf(
                 words, rules = _page_content(page)
                 height = float(page.height)
             except Exception as error:  # pdfminer raises many unrelated types for damaged pages
-                raise DamagedPdfError(name, f"page {index + 1} cannot be read ({type(error).__name__}): save a new copy of the PDF and try again") from None
+                raise DamagedPdfError(
+                    name,
+                    f"page {index + 1} cannot be read ({type(error).__name__}): save a new copy of the PDF and try again",
+                ) from None
             finally:
                 if page is not None:
                     page.close()
@@ -223,7 +245,12 @@ def read_pdf(
                 title = layout.title
                 header_cols = [Column(c.field, c.header) for c in layout.columns]
             elif layout.header is not None and [c.field for c in layout.columns] != [c.field for c in columns]:
-                issues.append(Issue("warning", f"page {index + 1}: the table's columns change here ({', '.join(c.header for c in layout.columns)})"))
+                issues.append(
+                    Issue(
+                        "warning",
+                        f"page {index + 1}: the table's columns change here ({', '.join(c.header for c in layout.columns)})",
+                    )
+                )
             columns = layout.columns
             rows.extend(layout.rows)
         metadata_title = str((pdf.metadata or {}).get("Title") or "")

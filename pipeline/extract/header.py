@@ -75,8 +75,4 @@ def is_header(matches: list[HeaderMatch | None]) -> bool:
     """Given a candidate header's cell matches, say whether it is an action-plan header."""
     fields = {m.field for m in matches if m}
     matched = sum(1 for m in matches if m)
-    return (
-        len(fields) >= 3
-        and bool(fields & {"recommendation", "proposed_actions"})
-        and matched * 2 >= len(matches)
-    )
+    return len(fields) >= 3 and bool(fields & {"recommendation", "proposed_actions"}) and matched * 2 >= len(matches)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.extract.header import HeaderMatch, HeaderMatcher, header_score, is_header
 from pipeline.records import BBox, RowKind, SourceCell, SourceRow, TextLine
@@ -198,6 +198,7 @@ def split_phrases(line: Line, walls: Sequence[float]) -> list[list[Word]]:
 def _rematch(phrases: list[list[Word]], matcher: HeaderMatcher) -> list[list[Word]]:
     """Given phrases of one header line, join neighbours that only name a field together, and
     split any phrase that names no field into two that both do."""
+
     def named(ws: Sequence[Word]) -> bool:
         return matcher.match(group_text(ws)) is not None
 
@@ -227,10 +228,7 @@ def _add_line(groups: list[list[Word]], phrases: list[list[Word]]) -> list[list[
     out = [list(g) for g in groups]
     for phrase in phrases:
         px0, px1 = min(w.x0 for w in phrase), max(w.x1 for w in phrase)
-        hits = [
-            i for i, g in enumerate(out)
-            if min(px1, max(w.x1 for w in g)) - max(px0, min(w.x0 for w in g)) > -1.0
-        ]
+        hits = [i for i, g in enumerate(out) if min(px1, max(w.x1 for w in g)) - max(px0, min(w.x0 for w in g)) > -1.0]
         if len(hits) > 1:
             return None
         if hits:
@@ -241,9 +239,7 @@ def _add_line(groups: list[list[Word]], phrases: list[list[Word]]) -> list[list[
     return out
 
 
-def find_header(
-    lines: Sequence[Line], rules: Sequence[Rule], matcher: HeaderMatcher, start: int = 0
-) -> Header | None:
+def find_header(lines: Sequence[Line], rules: Sequence[Rule], matcher: HeaderMatcher, start: int = 0) -> Header | None:
     """Given a page's lines, return the first action-plan header row at or after line `start`."""
     for k in range(start, len(lines)):
         line = lines[k]
@@ -276,6 +272,7 @@ def find_header(
 
 def drop_repeated_headers(lines: Sequence[Line], header: Header) -> list[Line]:
     """Given body lines, return them without any repeat of the header row (its first line and those after)."""
+
     def key(words: Sequence[Word]) -> list[str]:
         return sorted(w.text for w in words)
 
@@ -329,9 +326,7 @@ def _gutter(words: Sequence[Word], lo: float, hi: float) -> float:
     return lo + step * (best[0] + best[1]) / 2
 
 
-def columns_from_header(
-    header: Header, body: Sequence[Word], walls: Sequence[float]
-) -> tuple[list[ColumnGeom], bool]:
+def columns_from_header(header: Header, body: Sequence[Word], walls: Sequence[float]) -> tuple[list[ColumnGeom], bool]:
     """Given a header, the body's words and vertical rules in the header, return columns and ruled-ness."""
     spans = [(min(w.x0 for w in g), max(w.x1 for w in g)) for g in header.groups]
     texts = header.texts()
@@ -437,7 +432,7 @@ def lines_to_bands(lines: Sequence[Line], ctx: RowContext, by_label: bool) -> li
         else:
             start = len(fresh[i]) >= 2 and ctx.label_col in fresh[i]
         if not start and _section_like(line, ctx):
-            nxt = next((ln for ln in lines[i + 1:] if not _section_like(ln, ctx)), None)
+            nxt = next((ln for ln in lines[i + 1 :] if not _section_like(ln, ctx)), None)
             if nxt is None or (starts_with_label(nxt, ctx) if by_label else True):
                 if bands and bands[-1].kind == "section" and line.top - bands[-1].lines[-1].bottom < ctx.pitch:
                     bands[-1].lines.append(line)
@@ -597,22 +592,23 @@ def layout_page(
             walls = verticals_crossing(rules, text_top, text_bottom)
             merged = bool(has_inner) and not any(any(abs(x - w) < 3 for w in walls) for x in inner)
             band_words = [w for ln in band for w in ln.words]
-            texts = [group_text([w for w in band_words if column_of(w.xmid, columns) == i]) for i in range(len(columns))]
+            texts = [
+                group_text([w for w in band_words if column_of(w.xmid, columns) == i]) for i in range(len(columns))
+            ]
             if sum(1 for t in texts if matcher.match(t)) >= 3:
                 continue  # a header row repeated inside the body
             if merged or all(_section_like(ln, ctx) for ln in band):
                 rows.append(band_to_row("section", band_words, columns, rights, page, a, b, not rows))
                 continue
             # A ruled band that still holds several "R"-labelled rows was drawn without row lines.
-            for sub in lines_to_bands(band, RowContext(**{**ctx.__dict__, "label_res": strong_label_res}), True):
+            for sub in lines_to_bands(band, replace(ctx, label_res=strong_label_res), True):
                 sub_words = [w for ln in sub.lines for w in ln.words]
-                top = a if sub is not None and sub.lines[0] is band[0] else sub.lines[0].top
+                top = a if sub.lines[0] is band[0] else sub.lines[0].top
                 rows.append(band_to_row(sub.kind, sub_words, columns, rights, page, top, b, not rows))
     else:
         by_label = any(starts_with_label(ln, ctx) for ln in body_lines)
-        for band in lines_to_bands(body_lines, ctx, by_label):
-            band_words = [w for ln in band.lines for w in ln.words]
-            rows.append(
-                band_to_row(band.kind, band_words, columns, rights, page, band.lines[0].top, band.lines[-1].bottom, not rows)
-            )
+        for part in lines_to_bands(body_lines, ctx, by_label):
+            part_words = [w for ln in part.lines for w in ln.words]
+            top, bottom = part.lines[0].top, part.lines[-1].bottom
+            rows.append(band_to_row(part.kind, part_words, columns, rights, page, top, bottom, not rows))
     return PageLayout(columns, rows, header, title, ruled)

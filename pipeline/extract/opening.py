@@ -39,7 +39,8 @@ def sniff_pdf(path: Path) -> bytes:
         lowered = head.lstrip().lower()
         if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
             raise NotAPdfError(
-                str(path), "is a web page (HTML), not a PDF: the download probably failed; open the link and save the PDF itself"
+                str(path),
+                "is a web page (HTML), not a PDF: the download probably failed; open the link and save the PDF itself",
             )
         raise NotAPdfError(str(path), "is not a PDF (no %PDF header): check you have the right file")
     if b"%%EOF" not in data:

@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test lint bench clean setup
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+## Extract every plan in input/ to output/NAME.json and output/NAME.csv
+demo: $(STAMP)
+	@mkdir -p output
+	@set -e; for pdf in input/*.pdf; do \
+	  name=$$(basename "$$pdf" .pdf); \
+	  $(BIN)/actionplan extract "$$pdf" --format json -o "output/$$name.json"; \
+	  $(BIN)/actionplan extract "$$pdf" --format csv -o "output/$$name.csv"; \
+	done
+	@echo "Done: see output/"
+
+## Lint, type-check and run the whole test suite
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff format --check pipeline tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_extract.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
