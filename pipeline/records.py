@@ -27,7 +27,7 @@ FIELDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """A problem with the data (never with the program), reported and kept."""
 
@@ -37,7 +37,7 @@ class Issue:
     field: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextLine:
     """One printed line of text inside a cell, with its position on the page."""
 
@@ -50,7 +50,7 @@ class TextLine:
     bold: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceCell:
     """The lines of one cell on one page, and the right margin its text wraps at."""
 
@@ -58,7 +58,7 @@ class SourceCell:
     right: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BBox:
     """A rectangle on one page, in PDF points from the top-left corner."""
 
@@ -69,7 +69,7 @@ class BBox:
     bottom: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRow:
     """One table row as printed on one page: a section heading or a body row."""
 
@@ -80,7 +80,7 @@ class SourceRow:
     first_on_page: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     """One column of the plan's table, in printed order: the field it maps to and its header."""
 
@@ -88,7 +88,7 @@ class Column:
     header: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceDocument:
     """What the extractor read from a PDF: the table's columns and rows, page by page."""
 
@@ -101,21 +101,21 @@ class SourceDocument:
     issues: tuple[Issue, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timescale:
     """A timescale as printed."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Status:
     """A status as printed."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One recommendation (or action row) of a plan, with every cell as printed."""
 
@@ -135,7 +135,7 @@ class Record:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where an extraction came from."""
 
@@ -146,7 +146,7 @@ class Source:
     columns: tuple[Column, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """The result of reading one plan: its source, its records and the issues found."""
 

@@ -20,7 +20,7 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re
 _SNAP = 2.0  # points: positions closer than this are the same line or rule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """One word on a page, as pdfplumber reports it."""
 
@@ -41,7 +41,7 @@ class Word:
         return (self.top + self.bottom) / 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     """A ruling line: vertical (x fixed, a..b along y) or horizontal (y fixed, a..b along x)."""
 
@@ -74,7 +74,7 @@ class Line:
         return " ".join(w.text for w in self.words)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColumnGeom:
     """One table column on one page: what it holds and its left and right boundaries."""
 
