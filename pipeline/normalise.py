@@ -206,6 +206,12 @@ def _label_cell_index(columns: Sequence[Column]) -> tuple[int, bool]:
     return 0, False
 
 
+def _continues_text(cell: SourceCell) -> bool:
+    """Given the first cell of a row at the top of a page, say whether its text carries on a sentence."""
+    text = _first_text(cell)
+    return bool(text) and (text[0].islower() or text.startswith(("- ", "– ")))
+
+
 def _first_text(cell: SourceCell) -> str:
     return cell.lines[0].text if cell.lines else ""
 
@@ -227,7 +233,7 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
         label = parse_label(_first_text(row.cells[label_idx]), settings, label_column)
         first_empty = not row.cells[label_idx].lines
         if label is None and pending:
-            continuation = row.first_on_page and (plan_has_labels or first_empty)
+            continuation = row.first_on_page and (plan_has_labels or first_empty or _continues_text(row.cells[label_idx]))
             merged_cell = plan_has_labels and first_empty
             if continuation or merged_cell:
                 pending[-1].add(row)

@@ -43,6 +43,7 @@ class Variant:
     repeat_header: bool = True
     bullet: str = "•"
     label_column: bool = False
+    label_style: str = "printed"  # printed | numeric ("1.") | none
 
 
 def _para(text: str, style: ParagraphStyle) -> list[Any]:
@@ -75,7 +76,10 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
             if fld == "label":
                 cells.append(Paragraph(escape(row["label"]), body))
             elif fld == "recommendation":
-                text = row["recommendation"] if variant.label_column else f"{row['label']}  {row['recommendation']}"
+                label = {"printed": row["label"], "numeric": f"{row['number']}.", "none": ""}[variant.label_style]
+                text = (
+                    row["recommendation"] if variant.label_column or not label else f"{label}  {row['recommendation']}"
+                )
                 cells.append(_para(text, body))
             elif fld == "extra":
                 cells.append(Paragraph(escape(extra_text(row)), body))
@@ -169,4 +173,7 @@ VARIANTS = [
     ),
     Variant("horizontal-rules", columns=STANDARD, ruling="horizontal", font="Times-Roman", bold_font="Times-Bold"),
     Variant("borderless-portrait", portrait=True, columns=STANDARD, ruling="none", size=7),
+    Variant(
+        "borderless-no-repeat-numeric", columns=STANDARD, ruling="none", repeat_header=False, label_style="numeric"
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from pipeline.extraction import extract_plan
 from pipeline.records import to_jsonable
 from tests.conftest import DATA
-from tests.renderings import VARIANTS, Variant, render
+from tests.renderings import STANDARD, VARIANTS, Variant, render
 from tests.scoring import cell_mismatches
 
 
@@ -47,3 +48,16 @@ def test_unknown_column_is_kept_as_extra(tmp_path: Path) -> None:
     by_id = {r.id: r for r in extraction.records}
     assert by_id["R7"].extra == {"Measure": "Measure 7: reported quarterly"}
     assert cell_mismatches(DATA / "kcc-2015.truth.json", to_jsonable(extraction)) == []
+
+
+def test_plan_without_labels_gets_stable_generated_ids(tmp_path: Path) -> None:
+    variant = Variant("no-labels", columns=STANDARD, label_style="none")
+    truth = json.loads((DATA / "kcc-2015.truth.json").read_text(encoding="utf-8"))
+    want = [" ".join(r["recommendation"].split()) for r in truth["rows"] if r["kind"] == "recommendation"]
+    first = extract_plan(render(DATA / "kcc-2015.truth.json", tmp_path / "a.pdf", variant))
+    assert [" ".join(r.recommendation.split()) for r in first.records] == want
+    assert all(r.id.startswith("auto-") and r.label == "" for r in first.records)
+    assert any(i.severity == "info" and i.field == "id" for i in first.issues)
+    other = Variant("times", font="Times-Roman", bold_font="Times-Bold", size=10, columns=STANDARD, label_style="none")
+    again = extract_plan(render(DATA / "kcc-2015.truth.json", tmp_path / "b.pdf", other))
+    assert [r.id for r in again.records] == [r.id for r in first.records]

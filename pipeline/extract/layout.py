@@ -82,6 +82,8 @@ class ColumnGeom:
     header: str
     x0: float
     x1: float
+    head_x0: float = 0.0  # where the header's own words sit, to find gutters again on pages without it
+    head_x1: float = 0.0
 
 
 @dataclass
@@ -340,13 +342,21 @@ def columns_from_header(header: Header, body: Sequence[Word], walls: Sequence[fl
             columns.append(ColumnGeom(fld, text, left, right))
         if any(c.field != "extra" for c in columns):
             return columns, True
+    bounds = borderless_bounds(spans, body)
+    return [
+        ColumnGeom(f, t, x0, x1, h0, h1) for f, t, x0, x1, (h0, h1) in zip(fields, texts, bounds, bounds[1:], spans)
+    ], False
+
+
+def borderless_bounds(spans: Sequence[tuple[float, float]], body: Sequence[Word]) -> list[float]:
+    """Given the header words' x-spans and a page's body words, return column boundaries at the gutters."""
     left_edge = min(min(w.x0 for w in body), spans[0][0]) - 1 if body else spans[0][0] - 1
     right_edge = max(max(w.x1 for w in body), spans[-1][1]) + 1 if body else spans[-1][1] + 1
     bounds = [left_edge]
     for (_, a1), (b0, _) in zip(spans, spans[1:]):
         bounds.append(_gutter(body, a1, b0))
     bounds.append(right_edge)
-    return [ColumnGeom(f, t, x0, x1) for f, t, x0, x1 in zip(fields, texts, bounds, bounds[1:])], False
+    return bounds
 
 
 def column_of(x: float, columns: Sequence[ColumnGeom]) -> int:
@@ -538,7 +548,12 @@ def layout_page(
         table_walls = verticals_crossing(rules, lines[0].top, lines[-1].bottom)
         ruled = len(table_walls) >= 2
         if ruled and len(table_walls) == len(columns) + 1:
-            columns = [ColumnGeom(c.field, c.header, a, b) for c, a, b in zip(columns, table_walls, table_walls[1:])]
+            columns = [replace(c, x0=a, x1=b) for c, a, b in zip(columns, table_walls, table_walls[1:])]
+        elif not ruled and all(c.head_x1 > c.head_x0 for c in columns):
+            # No header on this page: find this page's own gutters between the last header's words.
+            page_words = [w for ln in lines for w in ln.words]
+            bounds = borderless_bounds([(c.head_x0, c.head_x1) for c in columns], page_words)
+            columns = [replace(c, x0=a, x1=b) for c, a, b in zip(columns, bounds, bounds[1:])]
     else:
         return None
 
