@@ -50,14 +50,23 @@ def test_unknown_column_is_kept_as_extra(tmp_path: Path) -> None:
     assert cell_mismatches(DATA / "kcc-2015.truth.json", to_jsonable(extraction)) == []
 
 
-def test_plan_without_labels_gets_stable_generated_ids(tmp_path: Path) -> None:
-    variant = Variant("no-labels", columns=STANDARD, label_style="none")
+@pytest.mark.parametrize("ruling", ["grid", "none"])
+def test_plan_without_labels_gets_stable_generated_ids(ruling: str, tmp_path: Path) -> None:
+    variant = Variant("no-labels", columns=STANDARD, label_style="none", ruling=ruling)
     truth = json.loads((DATA / "kcc-2015.truth.json").read_text(encoding="utf-8"))
     want = [" ".join(r["recommendation"].split()) for r in truth["rows"] if r["kind"] == "recommendation"]
     first = extract_plan(render(DATA / "kcc-2015.truth.json", tmp_path / "a.pdf", variant))
     assert [" ".join(r.recommendation.split()) for r in first.records] == want
     assert all(r.id.startswith("auto-") and r.label == "" for r in first.records)
     assert any(i.severity == "info" and i.field == "id" for i in first.issues)
-    other = Variant("times", font="Times-Roman", bold_font="Times-Bold", size=10, columns=STANDARD, label_style="none")
+    other = Variant(
+        "times",
+        font="Times-Roman",
+        bold_font="Times-Bold",
+        size=10,
+        columns=STANDARD,
+        label_style="none",
+        ruling=ruling,
+    )
     again = extract_plan(render(DATA / "kcc-2015.truth.json", tmp_path / "b.pdf", other))
     assert [r.id for r in again.records] == [r.id for r in first.records]

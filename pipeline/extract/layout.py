@@ -425,7 +425,7 @@ def _fresh_columns(lines: Sequence[Line], ctx: RowContext) -> list[set[int]]:
         fresh: set[int] = set()
         cols = {column_of(w.xmid, ctx.columns) for w in line.words}
         for c in cols:
-            if c not in last_bottom or line.top - last_bottom[c] > 1.2 * ctx.pitch:
+            if c not in last_bottom or line.top - last_bottom[c] > 0.45 * line.size:
                 fresh.add(c)
             last_bottom[c] = line.bottom
         out.append(fresh)
@@ -437,11 +437,9 @@ def lines_to_bands(lines: Sequence[Line], ctx: RowContext, by_label: bool) -> li
     bands: list[_Band] = []
     fresh = _fresh_columns(lines, ctx)
     for i, line in enumerate(lines):
-        if by_label:
-            start = starts_with_label(line, ctx)
-        else:
-            start = len(fresh[i]) >= 2 and ctx.label_col in fresh[i]
-        if not start and _section_like(line, ctx):
+        labelled = by_label and starts_with_label(line, ctx)
+        start = labelled if by_label else len(fresh[i]) >= 2 and ctx.label_col in fresh[i]
+        if not labelled and _section_like(line, ctx):
             nxt = next((ln for ln in lines[i + 1 :] if not _section_like(ln, ctx)), None)
             if nxt is None or (starts_with_label(nxt, ctx) if by_label else True):
                 if bands and bands[-1].kind == "section" and line.top - bands[-1].lines[-1].bottom < ctx.pitch:
