@@ -233,7 +233,9 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
         label = parse_label(_first_text(row.cells[label_idx]), settings, label_column)
         first_empty = not row.cells[label_idx].lines
         if label is None and pending:
-            continuation = row.first_on_page and (plan_has_labels or first_empty or _continues_text(row.cells[label_idx]))
+            continuation = row.first_on_page and (
+                plan_has_labels or first_empty or _continues_text(row.cells[label_idx])
+            )
             merged_cell = plan_has_labels and first_empty
             if continuation or merged_cell:
                 pending[-1].add(row)

@@ -44,6 +44,7 @@ class Variant:
     bullet: str = "•"
     label_column: bool = False
     label_style: str = "printed"  # printed | numeric ("1.") | none
+    furniture: bool = False  # a running header and footer on every page
 
 
 def _para(text: str, style: ParagraphStyle) -> list[Any]:
@@ -124,7 +125,18 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
         bottomMargin=15 * mm,
         title=truth["title"],
     )
-    doc.build([Paragraph(escape(truth["title"]), title), Spacer(1, 4), table])
+
+    def furniture(canv: Any, document: Any) -> None:
+        if variant.furniture:
+            canv.saveState()
+            canv.setFont(variant.font, variant.size)
+            canv.drawString(15 * mm, pagesize[1] - 9 * mm, "Kent County Council – Commissioning Select Committee")
+            canv.drawString(15 * mm, 7 * mm, f"Action plan – printed for committee – page {document.page}")
+            canv.restoreState()
+
+    doc.build(
+        [Paragraph(escape(truth["title"]), title), Spacer(1, 4), table], onFirstPage=furniture, onLaterPages=furniture
+    )
     return out
 
 
@@ -176,4 +188,7 @@ VARIANTS = [
     Variant(
         "borderless-no-repeat-numeric", columns=STANDARD, ruling="none", repeat_header=False, label_style="numeric"
     ),
+    Variant("borderless-running-text", columns=STANDARD, ruling="none", furniture=True),
+    Variant("borderless-running-text-no-repeat", columns=STANDARD, ruling="none", furniture=True, repeat_header=False),
+    Variant("grid-running-text", portrait=True, columns=STANDARD, furniture=True, size=7),
 ]

@@ -21,7 +21,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipeline.errors import DamagedPdfError, EncryptedPdfError, NoTableError, NoTextLayerError
 from pipeline.extract.header import HeaderMatcher
-from pipeline.extract.layout import ColumnGeom, Rule, Word, layout_page
+from pipeline.extract.layout import ColumnGeom, Rule, Word, drop_running_text, layout_page
 from pipeline.extract.opening import sha256_of, sniff_pdf
 from pipeline.records import Column, Issue, SourceDocument, SourceRow
 from pipeline.settings import Settings, load_settings
@@ -208,6 +208,7 @@ def read_pdf(
     issues: list[Issue] = []
     title = ""
     any_words = False
+    margins: dict[tuple[int, str], list[tuple[int, float]]] = {}
     try:
         pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
     except (PdfminerException, MalformedPDFException, PDFPasswordIncorrect, PDFEncryptionError) as error:
@@ -253,6 +254,8 @@ def read_pdf(
                 )
             columns = layout.columns
             rows.extend(layout.rows)
+            for top, text in layout.margin_lines:
+                margins.setdefault((round(top), text), []).append((index + 1, top))
         metadata_title = str((pdf.metadata or {}).get("Title") or "")
     finally:
         pdf.close()
@@ -264,6 +267,15 @@ def read_pdf(
             "no action-plan table found (looked for a header row naming columns such as Recommendation, "
             "Proposed actions, Timescale, Owner); if its headers use other words, add them under [headers] in actionplan.toml",
         )
+    # Text printed at the same place on most pages is a running header or footer, not part of a row.
+    furniture: dict[int, list[float]] = {}
+    table_pages = len({r.page for r in rows})
+    for seen in margins.values():
+        if len(seen) >= 2 and 2 * len(seen) >= table_pages:
+            for page_no, top in seen:
+                furniture.setdefault(page_no, []).append(top)
+    if furniture:
+        rows = drop_running_text(rows, furniture)
     return SourceDocument(
         path=name,
         sha256=sha256_of(data),

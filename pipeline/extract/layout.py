@@ -18,6 +18,8 @@ from pipeline.records import BBox, RowKind, SourceCell, SourceRow, TextLine
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _SNAP = 2.0  # points: positions closer than this are the same line or rule
+_MARGIN = 0.12  # the top and bottom 12% of a page, where running headers and footers sit
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,7 @@ class PageLayout:
     header: Header | None = None
     title: str = ""
     ruled: bool = False
-    notes: list[str] = field(default_factory=list)
+    margin_lines: list[tuple[float, str]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- words and lines
@@ -136,6 +138,35 @@ def group_text(words: Sequence[Word]) -> str:
     """Given words of one header cell (maybe over several lines), return its text."""
     ordered = sorted(words, key=lambda w: (round(w.top), w.x0))
     return " ".join(w.text for w in ordered)
+
+
+def margin_lines(lines: Sequence[Line], height: float) -> list[tuple[float, str]]:
+    """Given a page's lines, return (top, text with digits as #) of those in the top or bottom margin."""
+    return [
+        (ln.top, _DIGITS.sub("#", ln.text))
+        for ln in lines
+        if ln.bottom < height * _MARGIN or ln.top > height * (1 - _MARGIN)
+    ]
+
+
+def drop_running_text(rows: Sequence[SourceRow], furniture: dict[int, list[float]]) -> list[SourceRow]:
+    """Given rows and, per page, the tops of running header/footer lines, return the rows without those lines."""
+    out: list[SourceRow] = []
+    seen_pages: set[int] = set()
+    for row in rows:
+        tops = furniture.get(row.page, [])
+        if tops:
+            cells = tuple(
+                replace(c, lines=tuple(ln for ln in c.lines if not any(abs(ln.top - t) <= _SNAP for t in tops)))
+                for c in row.cells
+            )
+            if not any(c.lines for c in cells):
+                continue
+            row = replace(row, cells=cells)
+        first = row.page not in seen_pages
+        seen_pages.add(row.page)
+        out.append(replace(row, first_on_page=first))
+    return out
 
 
 def is_page_furniture(line: Line, height: float) -> bool:
@@ -624,4 +655,4 @@ def layout_page(
             part_words = [w for ln in part.lines for w in ln.words]
             top, bottom = part.lines[0].top, part.lines[-1].bottom
             rows.append(band_to_row(part.kind, part_words, columns, rights, page, top, bottom, not rows))
-    return PageLayout(columns, rows, header, title, ruled)
+    return PageLayout(columns, rows, header, title, ruled, margin_lines(lines, height))
