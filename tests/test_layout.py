@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.header import HeaderMatcher, is_header, normalise_header
-from pipeline.extract.layout import Rule, Word, columns_from_header, find_header, row_separators, words_to_lines
+from pipeline.extract.columns import columns_from_header
+from pipeline.extract.geometry import Rule, Word, row_separators, words_to_lines
+from pipeline.extract.header import HeaderMatcher, find_header, is_header, normalise_header
 from pipeline.settings import load_settings
 
 MATCHER = HeaderMatcher(load_settings().headers)

@@ -20,9 +20,12 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipeline.errors import DamagedPdfError, EncryptedPdfError, NoTableError, NoTextLayerError
+from pipeline.extract.columns import ColumnGeom
+from pipeline.extract.geometry import Rule, Word
 from pipeline.extract.header import HeaderMatcher
-from pipeline.extract.layout import ColumnGeom, Rule, Word, drop_running_text, layout_page
 from pipeline.extract.opening import sha256_of, sniff_pdf
+from pipeline.extract.page import layout_page
+from pipeline.extract.rows import drop_running_text
 from pipeline.records import Column, Issue, SourceDocument, SourceRow
 from pipeline.settings import Settings, load_settings
 

@@ -1,0 +1,95 @@
+"""Where the table's columns are: from vertical rules when ruled, else from the gutters between headers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.extract.geometry import Word
+from pipeline.extract.header import Header
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnGeom:
+    """One table column on one page: what it holds and its left and right boundaries."""
+
+    field: str
+    header: str
+    x0: float
+    x1: float
+    head_x0: float = 0.0  # where the header's own words sit, to find gutters again on pages without it
+    head_x1: float = 0.0
+
+
+def _gutter(words: Sequence[Word], lo: float, hi: float) -> float:
+    """Given body words and an x interval between two headers, return the emptiest x in it."""
+    if hi - lo <= 1.0:
+        return (lo + hi) / 2
+    step = 0.5
+    n = int((hi - lo) / step) + 1
+    cover = [0] * n
+    for w in words:
+        if w.x1 < lo or w.x0 > hi:
+            continue
+        a = max(0, int((w.x0 - lo) / step))
+        b = min(n - 1, int((w.x1 - lo) / step))
+        for i in range(a, b + 1):
+            cover[i] += 1
+    least = min(cover)
+    best = (0, 0)
+    i = 0
+    while i < n:
+        if cover[i] == least:
+            j = i
+            while j + 1 < n and cover[j + 1] == least:
+                j += 1
+            if j - i >= best[1] - best[0]:
+                best = (i, j)
+            i = j + 1
+        else:
+            i += 1
+    return lo + step * (best[0] + best[1]) / 2
+
+
+def columns_from_header(header: Header, body: Sequence[Word], walls: Sequence[float]) -> tuple[list[ColumnGeom], bool]:
+    """Given a header, the body's words and vertical rules in the header, return columns and ruled-ness."""
+    spans = [(min(w.x0 for w in g), max(w.x1 for w in g)) for g in header.groups]
+    texts = header.texts()
+    fields = [m.field if m else "extra" for m in header.matches]
+    if len(walls) >= 2:
+        columns: list[ColumnGeom] = []
+        for left, right in zip(walls, walls[1:]):
+            inside = [i for i, (a, b) in enumerate(spans) if left - 1 <= (a + b) / 2 <= right + 1]
+            text = " ".join(texts[i] for i in inside)
+            fld = next((fields[i] for i in inside if fields[i] != "extra"), "extra")
+            columns.append(ColumnGeom(fld, text, left, right))
+        if any(c.field != "extra" for c in columns):
+            return columns, True
+    bounds = borderless_bounds(spans, body)
+    return [
+        ColumnGeom(f, t, x0, x1, h0, h1) for f, t, x0, x1, (h0, h1) in zip(fields, texts, bounds, bounds[1:], spans)
+    ], False
+
+
+def borderless_bounds(spans: Sequence[tuple[float, float]], body: Sequence[Word]) -> list[float]:
+    """Given the header words' x-spans and a page's body words, return column boundaries at the gutters."""
+    left_edge = min(min(w.x0 for w in body), spans[0][0]) - 1 if body else spans[0][0] - 1
+    right_edge = max(max(w.x1 for w in body), spans[-1][1]) + 1 if body else spans[-1][1] + 1
+    bounds = [left_edge]
+    for (_, a1), (b0, _) in zip(spans, spans[1:]):
+        bounds.append(_gutter(body, a1, b0))
+    bounds.append(right_edge)
+    return bounds
+
+
+def column_of(x: float, columns: Sequence[ColumnGeom]) -> int:
+    """Given an x position, return the index of the column it falls in (nearest at the edges)."""
+    for i, col in enumerate(columns):
+        if x < col.x1:
+            return i
+    return len(columns) - 1
+
+
+def crosses(word: Word, columns: Sequence[ColumnGeom]) -> bool:
+    """Given a word, say whether it straddles a boundary between two columns."""
+    return any(word.x0 < c.x1 - 2 and word.x1 > c.x1 + 2 for c in columns[:-1])

@@ -1,0 +1,151 @@
+"""Words, lines and ruling lines on a page: the small value types every layout rule works on."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+SNAP = 2.0  # points: positions closer than this are the same line or rule
+_MARGIN = 0.12  # the top and bottom 12% of a page, where running headers and footers sit
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word on a page, as pdfplumber reports it."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A ruling line: vertical (x fixed, a..b along y) or horizontal (y fixed, a..b along x)."""
+
+    vertical: bool
+    at: float
+    a: float
+    b: float
+
+
+@dataclass
+class Line:
+    """Words that share a baseline across the page, left to right."""
+
+    words: list[Word]
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def words_to_lines(words: Sequence[Word]) -> list[Line]:
+    """Given a page's words, return them grouped into printed lines, top to bottom."""
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines:
+            last = lines[-1]
+            overlap = min(last.bottom, word.bottom) - max(last.top, word.top)
+            if overlap > 0.5 * min(word.bottom - word.top, last.bottom - last.top):
+                last.words.append(word)
+                continue
+        lines.append(Line([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return lines
+
+
+def group_text(words: Sequence[Word]) -> str:
+    """Given words of one header cell (maybe over several lines), return its text."""
+    ordered = sorted(words, key=lambda w: (round(w.top), w.x0))
+    return " ".join(w.text for w in ordered)
+
+
+def margin_lines(lines: Sequence[Line], height: float) -> list[tuple[float, str]]:
+    """Given a page's lines, return (top, text with digits as #) of those in the top or bottom margin."""
+    return [
+        (ln.top, _DIGITS.sub("#", ln.text))
+        for ln in lines
+        if ln.bottom < height * _MARGIN or ln.top > height * (1 - _MARGIN)
+    ]
+
+
+def is_page_furniture(line: Line, height: float) -> bool:
+    """Given a line and the page height, say whether it is a page number in a margin."""
+    in_margin = line.bottom > height * 0.88 or line.top < height * 0.08
+    return in_margin and bool(_PAGE_NUMBER.match(line.text.strip()))
+
+
+def cluster_positions(values: Sequence[float], snap: float = SNAP) -> list[float]:
+    """Given positions, return one representative per cluster of nearby values."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= snap:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+def verticals_crossing(rules: Sequence[Rule], top: float, bottom: float) -> list[float]:
+    """Given rules and a band of the page, return the x of vertical rules spanning most of it."""
+    need = 0.6 * (bottom - top)
+    xs = [r.at for r in rules if r.vertical and min(r.b, bottom) - max(r.a, top) >= need]
+    return cluster_positions(xs)
+
+
+def row_separators(rules: Sequence[Rule], x0: float, x1: float, top: float, bottom: float) -> list[float]:
+    """Given rules and the table's extent, return the y of horizontal rules that separate rows."""
+    width = x1 - x0
+    spans: dict[float, float] = {}
+    for r in rules:
+        if r.vertical or not (top - SNAP <= r.at <= bottom + SNAP):
+            continue
+        covered = min(r.b, x1) - max(r.a, x0)
+        if covered <= 0:
+            continue
+        key = next((k for k in spans if abs(k - r.at) <= SNAP), r.at)
+        spans[key] = spans.get(key, 0.0) + covered
+    return sorted(y for y, covered in spans.items() if covered >= 0.4 * width)
+
+
+def split_phrases(line: Line, walls: Sequence[float]) -> list[list[Word]]:
+    """Given a line and vertical rule positions, return runs of words that belong together."""
+    phrases: list[list[Word]] = []
+    for word in line.words:
+        if phrases:
+            prev = phrases[-1][-1]
+            wall = any(prev.x1 - 1 <= x <= word.x0 + 1 for x in walls)
+            if not wall and word.x0 - prev.x1 <= 0.8 * max(word.size, prev.size):
+                phrases[-1].append(word)
+                continue
+        phrases.append([word])
+    return phrases

@@ -1,0 +1,166 @@
+"""Where the table's rows are: bands of lines cut at labels, fresh starts and theme rows; cells made of lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from pipeline.extract.columns import ColumnGeom, column_of, crosses
+from pipeline.extract.geometry import SNAP, Line, Word, split_phrases, words_to_lines
+from pipeline.records import BBox, RowKind, SourceCell, SourceRow, TextLine
+
+
+@dataclass
+class _Band:
+    kind: RowKind
+    lines: list[Line]
+
+
+@dataclass
+class RowContext:
+    """Per-page facts the row rules need."""
+
+    columns: list[ColumnGeom]
+    label_col: int
+    label_res: Sequence[re.Pattern[str]]
+    body_bold: float
+    pitch: float
+
+
+def label_text(line: Line, ctx: RowContext) -> str:
+    """Given a line, return the text it prints in the label (or first) column."""
+    return " ".join(w.text for w in line.words if column_of(w.xmid, ctx.columns) == ctx.label_col)
+
+
+def starts_with_label(line: Line, ctx: RowContext) -> bool:
+    """Given a line, say whether its label column starts with a recommendation label."""
+    text = label_text(line, ctx)
+    return bool(text) and any(p.match(text) for p in ctx.label_res)
+
+
+def section_like(line: Line, ctx: RowContext) -> bool:
+    """Given a line, say whether it looks like a full-width theme heading."""
+    home = column_of(line.words[0].xmid, ctx.columns)
+    if home not in (0, ctx.label_col):
+        return False
+    if any(crosses(w, ctx.columns) for w in line.words):
+        return True
+    # One unbroken phrase may run on past its column's edge ("... market and build capacity").
+    one_phrase = len(split_phrases(line, ())) == 1
+    if not one_phrase and any(column_of(w.xmid, ctx.columns) != home for w in line.words):
+        return False
+    return all(w.bold for w in line.words) and ctx.body_bold < 0.5
+
+
+def _fresh_columns(lines: Sequence[Line], ctx: RowContext) -> list[set[int]]:
+    """Given body lines, return for each the columns whose text starts afresh on it."""
+    last_bottom: dict[int, float] = {}
+    out: list[set[int]] = []
+    for line in lines:
+        fresh: set[int] = set()
+        cols = {column_of(w.xmid, ctx.columns) for w in line.words}
+        for c in cols:
+            if c not in last_bottom or line.top - last_bottom[c] > 0.45 * line.size:
+                fresh.add(c)
+            last_bottom[c] = line.bottom
+        out.append(fresh)
+    return out
+
+
+def lines_to_bands(lines: Sequence[Line], ctx: RowContext, by_label: bool) -> list[_Band]:
+    """Given a page's body lines, return them cut into rows: by labels, else by aligned fresh starts."""
+    bands: list[_Band] = []
+    fresh = _fresh_columns(lines, ctx)
+    for i, line in enumerate(lines):
+        labelled = by_label and starts_with_label(line, ctx)
+        start = labelled if by_label else len(fresh[i]) >= 2 and ctx.label_col in fresh[i]
+        if not labelled and section_like(line, ctx):
+            nxt = next((ln for ln in lines[i + 1 :] if not section_like(ln, ctx)), None)
+            if nxt is None or (starts_with_label(nxt, ctx) if by_label else True):
+                if bands and bands[-1].kind == "section" and line.top - bands[-1].lines[-1].bottom < ctx.pitch:
+                    bands[-1].lines.append(line)
+                else:
+                    bands.append(_Band("section", [line]))
+                continue
+        if start or not bands or bands[-1].kind == "section":
+            bands.append(_Band("body", [line]))
+        else:
+            bands[-1].lines.append(line)
+    return bands
+
+
+def cell_lines(words: Sequence[Word]) -> tuple[TextLine, ...]:
+    """Given the words of one cell, return its printed lines."""
+    out: list[TextLine] = []
+    for line in words_to_lines(words):
+        ws = line.words
+        out.append(
+            TextLine(
+                text=" ".join(w.text for w in ws),
+                x0=round(ws[0].x0, 2),
+                x1=round(ws[-1].x1, 2),
+                top=round(line.top, 2),
+                bottom=round(line.bottom, 2),
+                size=round(line.size, 2),
+                bold=all(w.bold for w in ws),
+            )
+        )
+    return tuple(out)
+
+
+def band_to_row(
+    kind: RowKind,
+    words: Sequence[Word],
+    columns: Sequence[ColumnGeom],
+    rights: Sequence[float],
+    page: int,
+    top: float,
+    bottom: float,
+    first: bool,
+) -> SourceRow:
+    """Given a band's words and the page's columns, return one SourceRow."""
+    per_col: list[list[Word]] = [[] for _ in columns]
+    if kind == "section":
+        per_col[0] = list(words)
+    else:
+        for w in words:
+            per_col[column_of(w.xmid, columns)].append(w)
+    cells = tuple(SourceCell(cell_lines(ws), round(r, 2)) for ws, r in zip(per_col, rights))
+    bbox = BBox(page, round(columns[0].x0, 2), round(top, 2), round(columns[-1].x1, 2), round(bottom, 2))
+    return SourceRow(kind, page, bbox, cells, first)
+
+
+def text_rights(words: Sequence[Word], columns: Sequence[ColumnGeom], ruled: bool) -> list[float]:
+    """Given body words, return the x each column's text wraps at."""
+    rights: list[float] = []
+    for i, col in enumerate(columns):
+        mine = [w for w in words if column_of(w.xmid, columns) == i]
+        if not mine:
+            rights.append(col.x1)
+        elif ruled:
+            pad = max(0.0, min(w.x0 for w in mine) - col.x0)
+            rights.append(max(col.x1 - pad, max(w.x1 for w in mine)))
+        else:
+            rights.append(max(w.x1 for w in mine))
+    return rights
+
+
+def drop_running_text(rows: Sequence[SourceRow], furniture: dict[int, list[float]]) -> list[SourceRow]:
+    """Given rows and, per page, the tops of running header/footer lines, return the rows without those lines."""
+    out: list[SourceRow] = []
+    seen_pages: set[int] = set()
+    for row in rows:
+        tops = furniture.get(row.page, [])
+        if tops:
+            cells = tuple(
+                replace(c, lines=tuple(ln for ln in c.lines if not any(abs(ln.top - t) <= SNAP for t in tops)))
+                for c in row.cells
+            )
+            if not any(c.lines for c in cells):
+                continue
+            row = replace(row, cells=cells)
+        first = row.page not in seen_pages
+        seen_pages.add(row.page)
+        out.append(replace(row, first_on_page=first))
+    return out
