@@ -13,6 +13,7 @@ import click
 
 from pipeline.errors import PipelineError
 from pipeline.export.atomic import write_atomic
+from pipeline.export.issuetable import issues_to_table
 from pipeline.export.recordfile import FORMATS, render_extraction
 from pipeline.extraction import extract_plan
 from pipeline.records import Extraction
@@ -88,10 +89,9 @@ def _page_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def _summary(extraction: Extraction) -> str:
-    counts = Counter(i.severity for i in extraction.issues)
-    parts = ", ".join(
-        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info") if counts[s]
-    )
+    counts: Counter[str] = Counter(i.severity for i in extraction.issues)
+    names = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
+    parts = ", ".join(f"{counts[s]} {names[s][counts[s] != 1]}" for s in names if counts[s])
     return f"{extraction.source.path}: {len(extraction.records)} records from {extraction.source.pages} pages" + (
         f"; issues: {parts}" if parts else "; no issues"
     )
@@ -123,3 +123,28 @@ def extract(ctx: click.Context, file: Path, fmt: str, output: Path | None, passw
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     click.echo(_summary(extraction), err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 if any error-severity issue is found.")
+@click.option("--password", help="Password for an encrypted PDF.")
+@click.pass_context
+def validate(ctx: click.Context, file: Path, strict: bool, password: str | None) -> None:
+    """Check the plan in FILE and print its issues as a table.
+
+    Exit code 0, or 1 under --strict when an error-severity issue exists.
+
+    \b
+    Examples:
+      actionplan validate input/kcc-2015.pdf
+      actionplan validate input/kcc-2015.pdf --strict
+    """
+    settings = load_settings(ctx.obj["config"])
+    with _page_progress(f"Reading {file.name}") as progress:
+        extraction = extract_plan(file, password=password, settings=settings, progress=progress)
+    if extraction.issues:
+        click.echo(issues_to_table(extraction.issues), nl=False)
+    click.echo(_summary(extraction))
+    if strict and any(i.severity == "error" for i in extraction.issues):
+        sys.exit(1)

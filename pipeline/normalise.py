@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from pipeline.crossrefs import find_cross_refs
+from pipeline.owners import owner_keys
 from pipeline.records import (
     BBox,
     Column,
@@ -24,6 +26,8 @@ from pipeline.records import (
     Timescale,
 )
 from pipeline.settings import Settings
+from pipeline.statuses import parse_status
+from pipeline.timescales import parse_timescale
 
 _CID = re.compile(r"^\(cid:\d+\)")
 _SPACES = re.compile(r"[ \t]+")
@@ -266,7 +270,38 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
                 "id",
             )
         )
-    return [_to_record(p, columns, label_idx, label_column, settings) for p in pending], issues
+    records = [interpret(_to_record(p, columns, label_idx, label_column, settings), settings) for p in pending]
+    return records, issues
+
+
+def read_timescale(text: str, settings: Settings) -> Timescale:
+    """Given a timescale as printed, return it with its dates, ongoing flag and the rule used."""
+    reading = parse_timescale(text, settings.conventions)
+    return Timescale(
+        text=text,
+        start=reading.start.isoformat() if reading.start else None,
+        end=reading.end.isoformat() if reading.end else None,
+        ongoing=reading.ongoing,
+        rule=reading.rule,
+    )
+
+
+def read_status(text: str, settings: Settings) -> Status:
+    """Given a status as printed, return it with its vocabulary value and RAG rating."""
+    reading = parse_status(text, settings.statuses, settings.rag_words, settings.rag_values)
+    return Status(text=text, value=reading.value, rag=reading.rag)
+
+
+def interpret(record: Record, settings: Settings) -> Record:
+    """Given a record with cells as printed, return it with timescale, status, owner keys and cross-references read."""
+    texts = (record.recommendation, record.proposed_actions, record.progress, record.timescale.text, record.status.text)
+    return replace(
+        record,
+        timescale=read_timescale(record.timescale.text, settings),
+        status=read_status(record.status.text, settings),
+        owner_keys=owner_keys(record.owners, settings.owner_aliases, settings.owner_prefixes),
+        cross_refs=find_cross_refs(record.id, texts, settings.id_prefix),
+    )
 
 
 def _to_record(

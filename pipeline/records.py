@@ -103,16 +103,22 @@ class SourceDocument:
 
 @dataclass(frozen=True, slots=True)
 class Timescale:
-    """A timescale as printed."""
+    """A timescale as printed and how it reads: ISO start and end dates, ongoing, and the rule used."""
 
     text: str
+    start: str | None = None
+    end: str | None = None
+    ongoing: bool = False
+    rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    """A status as printed."""
+    """A status as printed, its vocabulary value and the RAG rating printed with it."""
 
     text: str
+    value: str = "not_reported"
+    rag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +139,8 @@ class Record:
     parent: str | None = None
     bboxes: tuple[BBox, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    owner_keys: tuple[str, ...] = ()
+    cross_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.statuses import VALUES
+from pipeline.timescales import Conventions
 
 CONFIG_NAME = "actionplan.toml"
 
@@ -24,6 +26,12 @@ class Settings:
     label_column_patterns: tuple[re.Pattern[str], ...]
     id_prefix: str
     bullets: tuple[str, ...]
+    owner_aliases: dict[str, str]
+    owner_prefixes: tuple[str, ...]
+    statuses: dict[str, tuple[str, ...]]
+    rag_words: tuple[str, ...]
+    rag_values: dict[str, str]
+    conventions: Conventions
 
 
 @cache
@@ -33,7 +41,7 @@ def _defaults() -> dict[str, Any]:
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Given defaults and overrides, return defaults with lists extended and scalars replaced."""
+    """Given defaults and overrides, return defaults with word lists extended and everything else replaced."""
     out = dict(base)
     replace = bool(override.get("replace", False))
     for key, value in override.items():
@@ -41,7 +49,12 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             out[key] = _merge(base[key], value)
-        elif isinstance(value, list) and isinstance(base.get(key), list) and not replace:
+        elif (
+            isinstance(value, list)
+            and isinstance(base.get(key), list)
+            and not replace
+            and all(isinstance(v, str) for v in value)
+        ):
             out[key] = [*value, *[v for v in base[key] if v not in value]]
         else:
             out[key] = value
@@ -69,6 +82,36 @@ def load_settings(path: str | Path | None = None) -> Settings:
             label_column_patterns=tuple(re.compile(p) for p in labels["label_column_patterns"]),
             id_prefix=str(labels.get("id_prefix", "R")),
             bullets=tuple(str(b) for b in data["owners"]["bullets"]),
+            owner_aliases={str(k): str(v) for k, v in data["owners"].get("aliases", {}).items()},
+            owner_prefixes=tuple(str(p) for p in data["owners"].get("strip_prefixes", [])),
+            statuses=_statuses(data["statuses"]),
+            rag_words=tuple(str(w) for w in data["rag"]["words"]),
+            rag_values={str(k).lower(): str(v) for k, v in data["rag"]["values"].items()},
+            conventions=_conventions(data["timescales"]),
         )
-    except (KeyError, TypeError, re.error) as error:
+    except (KeyError, TypeError, ValueError, re.error) as error:
         raise ConfigError(str(config), f"bad setting ({error}); see the README's configuration section") from None
+
+
+def _statuses(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    out = {}
+    for value, words in table.items():
+        if value == "replace":
+            continue
+        if value not in VALUES:
+            raise ValueError(f"unknown status value {value!r} (use one of {', '.join(VALUES)})")
+        out[value] = tuple(str(w) for w in words)
+    return out
+
+
+def _conventions(table: dict[str, Any]) -> Conventions:
+    def months(key: str) -> tuple[int, int]:
+        first, last = (int(m) for m in table[key])
+        if not (1 <= first <= 12 and 1 <= last <= 12):
+            raise ValueError(f"[timescales] {key} months must be 1-12")
+        return first, last
+
+    parts = tuple((name, *months(name)) for name in ("early", "mid", "late"))
+    seasons = tuple((name, *months(name)) for name in ("spring", "summer", "autumn", "winter"))
+    seasons += (("fall", *months("autumn")),)
+    return Conventions(parts, str(table["parts_rule"]), seasons, str(table["seasons_rule"]))

@@ -1,11 +1,41 @@
-"""validate: records -> issues. Pure, and never raises on bad data."""
+"""validate: records x schemas/ -> issues. Pure apart from reading the schema once; never raises on bad data.
+
+Severities: `error` for a schema failure, a duplicate id, a fragment that could
+not be placed, a cross-reference to a missing id; `warning` for a missing
+status, owner or timescale, an unreadable timescale, an unknown status word;
+`info` for facts about the plan (a column it lacks is said once).
+"""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-from pipeline.records import Column, Issue, Record
+import jsonschema
+
+from pipeline.records import Column, Issue, Record, to_jsonable
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "record.schema.json"
+
+
+@cache
+def record_validator() -> jsonschema.Draft202012Validator:
+    """Return a validator for schemas/record.schema.json."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def schema_issues(record: Record) -> list[Issue]:
+    """Given a record, return one error per way it breaks the record schema."""
+    issues = []
+    for error in record_validator().iter_errors(to_jsonable(record)):
+        where = ".".join(str(p) for p in error.absolute_path) or None
+        issues.append(Issue("error", f"does not fit the record schema: {error.message}", record.id or None, where))
+    return issues
 
 
 def check_records(records: Sequence[Record], columns: Sequence[Column]) -> list[Issue]:
@@ -33,13 +63,28 @@ def check_records(records: Sequence[Record], columns: Sequence[Column]) -> list[
             issues.append(
                 Issue("warning", f"numbering gap: no recommendation {', '.join(map(str, missing))}", None, "number")
             )
+    ids = set(counts)
     for r in records:
+        issues.extend(schema_issues(r))
         if not r.recommendation.strip() and "recommendation" in present:
             issues.append(Issue("warning", "empty recommendation", r.id, "recommendation"))
-        if "status" in present and not r.status.text.strip():
-            issues.append(Issue("warning", "empty status", r.id, "status"))
-        if "timescale" in present and not r.timescale.text.strip():
-            issues.append(Issue("warning", "empty timescale", r.id, "timescale"))
+        if "status" in present:
+            if not r.status.text.strip():
+                issues.append(Issue("warning", "empty status", r.id, "status"))
+            elif r.status.value == "unknown":
+                issues.append(
+                    Issue("warning", f"status {r.status.text!r} is not in the status vocabulary", r.id, "status")
+                )
+        if "timescale" in present:
+            if not r.timescale.text.strip():
+                issues.append(Issue("warning", "empty timescale", r.id, "timescale"))
+            elif r.timescale.rule is None:
+                issues.append(
+                    Issue("warning", f"timescale {r.timescale.text!r} could not be read as dates", r.id, "timescale")
+                )
         if "owners" in present and not r.owners:
             issues.append(Issue("warning", "no owner", r.id, "owners"))
+        for ref in r.cross_refs:
+            if ref not in ids:
+                issues.append(Issue("error", f"refers to {ref}, which is not in the plan", r.id, "cross_refs"))
     return issues

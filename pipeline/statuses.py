@@ -1,0 +1,57 @@
+"""Read printed statuses ("Delivered", "On going", "Amber/Green") into a vocabulary value and RAG. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+VALUES = ("complete", "partly_complete", "in_progress", "not_started", "not_reported", "unknown")
+_RAG_LETTERS = {"r": "Red", "a": "Amber", "g": "Green", "b": "Blue"}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s\-_]+", " ", text.lower()).strip(" .;:,")
+
+
+@dataclass(frozen=True)
+class StatusReading:
+    """A status read: its vocabulary value and the RAG rating printed with it (or None)."""
+
+    value: str
+    rag: str | None
+
+
+def read_rag(text: str, rag_words: Sequence[str]) -> str | None:
+    """Given a status as printed, return the RAG rating it prints ("Amber/Green"), or None."""
+    norm = _norm(text)
+    words = {w.lower() for w in rag_words}
+    found = [w.capitalize() for w in re.findall(r"[a-z]+", norm) if w in words]
+    if found:
+        return "/".join(dict.fromkeys(found))
+    letters = re.fullmatch(r"([rabg])(?:\s*/\s*([rabg]))*", norm.replace(" ", ""))
+    if letters:
+        return "/".join(dict.fromkeys(_RAG_LETTERS[c] for c in norm if c in _RAG_LETTERS))
+    return None
+
+
+def parse_status(
+    text: str, vocabulary: Mapping[str, Sequence[str]], rag_words: Sequence[str], rag_values: Mapping[str, str]
+) -> StatusReading:
+    """Given a status as printed and the vocabulary, return its value (see VALUES) and RAG."""
+    norm = _norm(text)
+    if not norm:
+        return StatusReading("not_reported", None)
+    rag = read_rag(text, rag_words)
+    phrases = sorted(((_norm(p), value) for value, ps in vocabulary.items() for p in ps), key=lambda pv: -len(pv[0]))
+    for phrase, value in phrases:
+        if norm == phrase:
+            return StatusReading(value, rag)
+    for phrase, value in phrases:
+        if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", norm):
+            return StatusReading(value, rag)
+    if rag is not None:
+        # A bare RAG rating: its value comes from the configured meaning of the colour.
+        last = rag.split("/")[-1].lower()
+        return StatusReading(rag_values.get(last, "unknown"), rag)
+    return StatusReading("unknown", None)

@@ -1,0 +1,177 @@
+"""Statuses, owners and cross-references: tables of small cases, and the figures on kcc-2015."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.crossrefs import find_cross_refs
+from pipeline.extraction import extract_plan
+from pipeline.owners import owner_key, owner_keys, slug
+from pipeline.settings import load_settings
+from pipeline.statuses import parse_status
+from tests.conftest import DATA
+
+SETTINGS = load_settings()
+
+
+def status(text: str) -> tuple[str, str | None]:
+    got = parse_status(text, SETTINGS.statuses, SETTINGS.rag_words, SETTINGS.rag_values)
+    return got.value, got.rag
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "rag"),
+    [
+        ("Delivered", "complete", None),
+        ("delivered", "complete", None),
+        ("Complete", "complete", None),
+        ("Completed", "complete", None),
+        ("Implemented", "complete", None),
+        ("Achieved", "complete", None),
+        ("Done", "complete", None),
+        ("Closed", "complete", None),
+        ("Aspects delivered but ongoing", "partly_complete", None),
+        ("Partially delivered", "partly_complete", None),
+        ("Partly complete", "partly_complete", None),
+        ("Ongoing", "in_progress", None),
+        ("On going", "in_progress", None),
+        ("On-going", "in_progress", None),
+        ("In progress", "in_progress", None),
+        ("On track", "in_progress", None),
+        ("Started", "in_progress", None),
+        ("Not started", "not_started", None),
+        ("", "not_reported", None),
+        ("   ", "not_reported", None),
+        ("Green", "in_progress", "Green"),
+        ("Blue", "complete", "Blue"),
+        ("Amber/Green", "in_progress", "Amber/Green"),
+        ("R/A/G", "in_progress", "Red/Amber/Green"),
+        ("Green - Delivered", "complete", "Green"),
+        ("Amber: in progress", "in_progress", "Amber"),
+        ("Deferred to next year", "unknown", None),
+    ],
+)
+def test_status(text: str, value: str, rag: str | None) -> None:
+    assert status(text) == (value, rag)
+
+
+@pytest.mark.parametrize(
+    ("name", "aliases", "prefixes", "key"),
+    [
+        ("Procurement", {}, (), "Procurement"),
+        ("procurement", {}, (), "Procurement"),
+        ("  Transformation   Team ", {}, (), "Transformation Team"),
+        ("KCC Procurement", {"KCC Procurement": "Procurement"}, (), "Procurement"),
+        ("kcc procurement", {"KCC Procurement": "Procurement"}, (), "Procurement"),
+        ("KCC Procurement", {}, ("KCC",), "Procurement"),
+        ("Policy with Commissioning and Procurement", {}, (), "Policy with Commissioning and Procurement"),
+    ],
+)
+def test_owner_key(name: str, aliases: dict[str, str], prefixes: tuple[str, ...], key: str) -> None:
+    assert owner_key(name, aliases, prefixes) == key
+
+
+def test_owner_keys_are_unique_per_record() -> None:
+    aliases = {"KCC Procurement": "Procurement"}
+    assert owner_keys(["Procurement", "KCC Procurement", "procurement", "Policy"], aliases) == ("Procurement", "Policy")
+
+
+@pytest.mark.parametrize(
+    ("key", "want"),
+    [
+        ("Performance and Risk", "performance-and-risk"),
+        ("Policy with Commissioning and Procurement", "policy-with-commissioning-and-procurement"),
+        ("Café / Leisure", "cafe-leisure"),
+        ("../..", "owner"),
+    ],
+)
+def test_slug(key: str, want: str) -> None:
+    assert slug(key) == want
+
+
+@pytest.mark.parametrize(
+    ("own", "text", "refs"),
+    [
+        ("R27", "See update to R17", ("R17",)),
+        ("R5", "N/A see R4", ("R4",)),
+        ("R10", "As set out under R8 service user", ("R8",)),
+        ("R21", "As set out under R19", ("R19",)),
+        ("R27", "Refer to action under recommendation 17.", ("R17",)),
+        ("R3", "Links to R 4 and Recommendation 9", ("R4", "R9")),
+        ("R4", "This is R4 itself", ()),
+        ("R1", "Over £50k, 2015/16, R&D spend", ()),
+    ],
+)
+def test_cross_refs(own: str, text: str, refs: tuple[str, ...]) -> None:
+    assert find_cross_refs(own, [text]) == refs
+
+
+def test_kcc_2015_figures() -> None:
+    extraction = extract_plan(DATA / "kcc-2015.pdf")
+    records = {r.id: r for r in extraction.records}
+    values = Counter(r.status.value for r in extraction.records)
+    assert values == {"complete": 4, "partly_complete": 1, "in_progress": 17, "not_reported": 5}
+    not_reported = {r.id for r in extraction.records if r.status.value == "not_reported"}
+    assert not_reported == {"R5", "R13", "R20", "R23", "R27"}
+    flagged = {i.record for i in extraction.issues if i.field == "status"}
+    assert not_reported <= flagged
+    printed = [r for r in extraction.records if r.timescale.text]
+    assert len(printed) == 26 and all(r.timescale.rule for r in printed)
+    assert records["R8"].timescale.rule is None and ("R8", "timescale") in {
+        (i.record, i.field) for i in extraction.issues
+    }
+    assert records["R1"].timescale.start == "2015-01-01" and records["R1"].timescale.end == "2015-04-30"
+    assert {(r.id, ref) for r in extraction.records for ref in r.cross_refs} >= {
+        ("R5", "R4"),
+        ("R10", "R8"),
+        ("R21", "R19"),
+        ("R27", "R17"),
+    }
+    keys = {k for r in extraction.records for k in r.owner_keys}
+    assert keys == {
+        "Commissioning",
+        "Procurement",
+        "Policy",
+        "Transformation Team",
+        "Performance and Risk",
+        "Policy with Commissioning and Procurement",
+    }
+
+
+def test_validate_prints_a_table_and_exits_by_strictness(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate", str(DATA / "kcc-2015.pdf"), "--strict"])
+    assert ok.exit_code == 0
+    assert "SEVERITY" in ok.stdout and "R13" in ok.stdout and "empty status" in ok.stdout
+    # A plan printing one label twice has a duplicate id, an error: --strict fails, plain validate does not.
+    import json
+
+    from tests.renderings import STANDARD, Variant, render
+
+    truth = json.loads((DATA / "kcc-2015.truth.json").read_text(encoding="utf-8"))
+    second = next(r for r in truth["rows"] if r.get("id") == "R2")
+    second["label"] = "R1."
+    (tmp_path / "dup.truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    pdf = render(tmp_path / "dup.truth.json", tmp_path / "dup.pdf", Variant("dup", columns=STANDARD))
+    plain = runner.invoke(main, ["validate", str(pdf)])
+    strict = runner.invoke(main, ["validate", str(pdf), "--strict"])
+    assert "id R1 appears 2 times" in plain.stdout
+    assert plain.exit_code == 0 and strict.exit_code == 1
+
+
+def test_config_overrides_vocabulary_and_conventions(tmp_path: Path) -> None:
+    config = tmp_path / "actionplan.toml"
+    config.write_text(
+        '[statuses]\ncomplete = ["Ongoing"]\nin_progress = ["On going"]\nreplace = true\n'
+        '[timescales]\nearly = [1, 3]\nparts_rule = "Early means the first quarter"\n'
+        '[owners.aliases]\n"Transformation Team" = "Transformation"\n'
+    )
+    records = {r.id: r for r in extract_plan(DATA / "kcc-2015.pdf", settings=load_settings(config)).records}
+    assert records["R1"].status.value == "complete"
+    assert records["R1"].timescale.end == "2015-03-31" and "first quarter" in str(records["R1"].timescale.rule)
+    assert "Transformation" in records["R1"].owner_keys
