@@ -13,13 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	rm -f $(VENV)/.installed-* && touch $@
 
-## Extract every plan in input/ to output/NAME.json and output/NAME.csv
+## Extract every plan in input/ to output/NAME.json, NAME.csv and NAME.issues.txt
 demo: $(STAMP)
 	@mkdir -p output
 	@set -e; for pdf in input/*.pdf; do \
 	  name=$$(basename "$$pdf" .pdf); \
 	  $(BIN)/actionplan extract "$$pdf" --format json -o "output/$$name.json"; \
 	  $(BIN)/actionplan extract "$$pdf" --format csv -o "output/$$name.csv"; \
+	  $(BIN)/actionplan validate "$$pdf" > "output/$$name.issues.txt"; \
 	done
 	@echo "Done: see output/"
 

@@ -175,3 +175,24 @@ def test_config_overrides_vocabulary_and_conventions(tmp_path: Path) -> None:
     assert records["R1"].status.value == "complete"
     assert records["R1"].timescale.end == "2015-03-31" and "first quarter" in str(records["R1"].timescale.rule)
     assert "Transformation" in records["R1"].owner_keys
+
+
+@pytest.mark.parametrize("name", ["kcc-2015", "kcc-2014", "kcc-2015q4", "kcc-2014-borderless"])
+def test_validate_each_fixture(name: str) -> None:
+    result = CliRunner().invoke(main, ["validate", str(DATA / f"{name}.pdf"), "--strict"])
+    assert result.exit_code == 0
+    assert "R8" in result.stdout and "empty timescale" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith(str(DATA / f"{name}.pdf"))
+
+
+def test_a_record_with_a_bad_field_breaks_the_schema() -> None:
+    from dataclasses import replace
+
+    from pipeline.records import Status
+    from pipeline.validate import schema_issues
+
+    record = extract_plan(DATA / "kcc-2015.pdf").records[0]
+    assert schema_issues(record) == []
+    broken = replace(record, status=Status("Ongoing", "sort of", None), pages=())
+    issues = schema_issues(broken)
+    assert {i.field for i in issues} == {"status.value", "pages"} and all(i.severity == "error" for i in issues)
