@@ -210,6 +210,30 @@ def _label_cell_index(columns: Sequence[Column]) -> tuple[int, bool]:
     return 0, False
 
 
+def _leads_into(
+    row: SourceRow,
+    nxt: SourceRow | None,
+    columns: Sequence[Column],
+    label_idx: int,
+    label_column: bool,
+    settings: Settings,
+) -> bool:
+    """Given an unlabelled row and the row after it, say whether it is the top part of the next row.
+
+    In a table whose cells are centred vertically, a row split by a page break can
+    print its label, timescale, owner and status only in its second part: the first
+    part, at the foot of the page, then holds only the long cells.
+    """
+    if nxt is None or not nxt.first_on_page or nxt.page != row.page + 1 or nxt.kind != "body":
+        return False
+    if not parse_label(_first_text(nxt.cells[label_idx]), settings, label_column):
+        return False
+    short = [
+        i for i, c in enumerate(columns) if c.field in ("label", "recommendation", "timescale", "owners", "status")
+    ]
+    return all(not row.cells[i].lines for i in short)
+
+
 def _continues_text(cell: SourceCell) -> bool:
     """Given the first cell of a row at the top of a page, say whether its text carries on a sentence."""
     text = _first_text(cell)
@@ -230,12 +254,18 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
     plan_has_labels = labelled > 0
     pending: list[_Pending] = []
     theme: str | None = None
-    for row in doc.rows:
+    held: SourceRow | None = None  # a page-foot fragment that belongs to the row the next page starts
+    rows = doc.rows
+    for index, row in enumerate(rows):
         if row.kind == "section":
             theme = " ".join(reflow(c.lines) for c in row.cells if c.lines).strip() or theme
             continue
         label = parse_label(_first_text(row.cells[label_idx]), settings, label_column)
         first_empty = not row.cells[label_idx].lines
+        nxt = rows[index + 1] if index + 1 < len(rows) else None
+        if label is None and plan_has_labels and _leads_into(row, nxt, columns, label_idx, label_column, settings):
+            held = row
+            continue
         if label is None and pending:
             continuation = row.first_on_page and (
                 plan_has_labels or first_empty or _continues_text(row.cells[label_idx])
@@ -259,6 +289,9 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
             )
             continue
         rec = _Pending(theme, label, [[] for _ in columns], [c.right for c in row.cells])
+        if held is not None:
+            rec.add(held)
+            held = None
         rec.add(row)
         pending.append(rec)
     if not plan_has_labels and pending:

@@ -45,6 +45,7 @@ class Variant:
     label_column: bool = False
     label_style: str = "printed"  # printed | numeric ("1.") | none
     furniture: bool = False  # a running header and footer on every page
+    valign: str = "TOP"  # vertical alignment of every cell: TOP or MIDDLE
 
 
 def _para(text: str, style: ParagraphStyle) -> list[Any]:
@@ -65,7 +66,7 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
     )
     present = [c for c in variant.columns if c[0] in ("label", "extra") or c[0] in _truth_fields(truth)]
     data: list[list[Any]] = [[Paragraph(escape(h), head) for _, h in present]]
-    style_cmds: list[Any] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+    style_cmds: list[Any] = [("VALIGN", (0, 0), (-1, -1), variant.valign)]
     for row in truth["rows"]:
         r = len(data)
         if row["kind"] == "section":
@@ -191,4 +192,15 @@ VARIANTS = [
     Variant("borderless-running-text", columns=STANDARD, ruling="none", furniture=True),
     Variant("borderless-running-text-no-repeat", columns=STANDARD, ruling="none", furniture=True, repeat_header=False),
     Variant("grid-running-text", portrait=True, columns=STANDARD, furniture=True, size=7),
+    Variant(
+        "blank-label-header",
+        columns=[("label", ""), *STANDARD],
+        label_column=True,
+        font="Times-Roman",
+        bold_font="Times-Bold",
+    ),
 ]
+
+# ReportLab overdraws the header when it splits a very tall centred row, so this one
+# is only a fair drawing of plans whose rows fit a page (kcc-2014).
+MIDDLE_ALIGNED = Variant("grid-middle-aligned", columns=STANDARD, valign="MIDDLE")

@@ -10,7 +10,7 @@ import pytest
 from pipeline.extraction import extract_plan
 from pipeline.records import to_jsonable
 from tests.conftest import DATA
-from tests.renderings import STANDARD, VARIANTS, Variant, render
+from tests.renderings import MIDDLE_ALIGNED, STANDARD, VARIANTS, Variant, render
 from tests.scoring import cell_mismatches
 
 
@@ -70,3 +70,10 @@ def test_plan_without_labels_gets_stable_generated_ids(ruling: str, tmp_path: Pa
     )
     again = extract_plan(render(DATA / "kcc-2015.truth.json", tmp_path / "b.pdf", other))
     assert [r.id for r in again.records] == [r.id for r in first.records]
+
+
+def test_vertically_centred_cells_split_by_a_page_break(tmp_path: Path) -> None:
+    # The label, timescale, owner and status of a centred row can all fall on the
+    # second page: the fragment at the foot of the first page belongs to that row.
+    pdf = render(DATA / "kcc-2014.truth.json", tmp_path / "plan.pdf", MIDDLE_ALIGNED)
+    assert cell_mismatches(DATA / "kcc-2014.truth.json", to_jsonable(extract_plan(pdf))) == []

@@ -25,7 +25,7 @@ from pipeline.extract.geometry import Rule, Word
 from pipeline.extract.header import HeaderMatcher
 from pipeline.extract.opening import sha256_of, sniff_pdf
 from pipeline.extract.page import layout_page
-from pipeline.extract.rows import drop_running_text
+from pipeline.extract.rows import drop_running_text, infer_label_column
 from pipeline.records import Column, Issue, SourceDocument, SourceRow
 from pipeline.settings import Settings, load_settings
 
@@ -279,6 +279,11 @@ def read_pdf(
                 furniture.setdefault(page_no, []).append(top)
     if furniture:
         rows = drop_running_text(rows, furniture)
+    unnamed = infer_label_column(
+        [c.field for c in header_cols], [c.header for c in header_cols], rows, settings.label_column_patterns
+    )
+    if unnamed is not None:
+        header_cols[unnamed] = Column("label", header_cols[unnamed].header)
     return SourceDocument(
         path=name,
         sha256=sha256_of(data),

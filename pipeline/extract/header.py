@@ -154,11 +154,12 @@ def find_header(lines: Sequence[Line], rules: Sequence[Rule], matcher: HeaderMat
     for k in range(start, len(lines)):
         line = lines[k]
         walls = verticals_crossing(rules, line.top, line.bottom)
+        if len(line.words) > 40:
+            continue  # a line of running text, not headers
         groups = _rematch(split_phrases(line, walls), matcher)
         matches = [matcher.match(group_text(g)) for g in groups]
         score = header_score(matches)
-        if score[0] < 1:
-            continue
+        # A line naming nothing may still start a header whose other cells are centred lower down.
         last = k
         for j in range(k + 1, min(k + 3, len(lines))):
             nxt = lines[j]

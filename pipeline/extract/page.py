@@ -145,8 +145,13 @@ def layout_page(
             if merged or all(section_like(ln, ctx) for ln in band):
                 rows.append(band_to_row("section", band_words, columns, rights, page, a, b, not rows))
                 continue
-            # A ruled band that still holds several "R"-labelled rows was drawn without row lines.
-            for sub in lines_to_bands(band, replace(ctx, label_res=strong_label_res), True):
+            # A ruled band that still holds several "R"-labelled rows was drawn without row lines;
+            # one label part-way down is just a vertically centred first cell.
+            strong = replace(ctx, label_res=strong_label_res)
+            if sum(starts_with_label(ln, strong) for ln in band) < 2:
+                rows.append(band_to_row("body", band_words, columns, rights, page, a, b, not rows))
+                continue
+            for sub in lines_to_bands(band, strong, True):
                 sub_words = [w for ln in sub.lines for w in ln.words]
                 top = a if sub.lines[0] is band[0] else sub.lines[0].top
                 rows.append(band_to_row(sub.kind, sub_words, columns, rights, page, top, b, not rows))

@@ -164,3 +164,19 @@ def drop_running_text(rows: Sequence[SourceRow], furniture: dict[int, list[float
         seen_pages.add(row.page)
         out.append(replace(row, first_on_page=first))
     return out
+
+
+def infer_label_column(
+    fields: Sequence[str], headers: Sequence[str], rows: Sequence[SourceRow], patterns: Sequence[re.Pattern[str]]
+) -> int | None:
+    """Given the columns and rows, return the index of an unnamed column that holds only labels ("R1", "3."), if any."""
+    if "label" in fields:
+        return None
+    for i, (fld, header) in enumerate(zip(fields, headers)):
+        if fld != "extra" or header.strip():
+            continue
+        texts = [" ".join(ln.text for ln in r.cells[i].lines) for r in rows if r.kind == "body" and r.cells[i].lines]
+        labels = sum(1 for t in texts if any(p.match(t.strip()) for p in patterns))
+        if texts and labels >= 0.8 * len(texts):
+            return i
+    return None
