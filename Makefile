@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	rm -f $(VENV)/.installed-* && touch $@
 
-## Extract every plan in input/ to output/NAME.json, NAME.csv and NAME.issues.txt
+## Extract every plan in input/ to output/ (JSON, CSV, issues), store the three revisions and show what changed
 demo: $(STAMP)
 	@mkdir -p output
 	@set -e; for pdf in input/*.pdf; do \
@@ -22,7 +22,11 @@ demo: $(STAMP)
 	  $(BIN)/actionplan extract "$$pdf" --format csv -o "output/$$name.csv"; \
 	  $(BIN)/actionplan validate "$$pdf" > "output/$$name.issues.txt"; \
 	done
-	@echo "Done: see output/"
+	$(BIN)/actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
+	$(BIN)/actionplan revisions
+	$(BIN)/actionplan diff --format json > output/changes.json
+	$(BIN)/actionplan diff
+	@echo "Done: see output/ (records, issues, the revisions store actionplan.db, changes.json)"
 
 ## Lint, type-check and run the whole test suite
 test: $(STAMP) lint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -13,11 +14,21 @@ import click
 
 from pipeline.errors import PipelineError
 from pipeline.export.atomic import write_atomic
-from pipeline.export.issuetable import issues_to_table
 from pipeline.export.recordfile import FORMATS, render_extraction
+from pipeline.export.text import (
+    counts_to_text,
+    diff_to_csv,
+    diff_to_text,
+    history_to_table,
+    issues_to_table,
+    revisions_to_table,
+)
 from pipeline.extraction import extract_plan
-from pipeline.records import Extraction
+from pipeline.ingest import diff_between, history_of, ingest_file
+from pipeline.records import Extraction, to_jsonable
 from pipeline.settings import load_settings
+from pipeline.store import STORE_ENV, Store, describe_url, store_url
+from pipeline.views import diff_to_jsonable, history_frame, status_counts
 
 PROGRESS_MIN_PAGES = 20
 
@@ -148,3 +159,174 @@ def validate(ctx: click.Context, file: Path, strict: bool, password: str | None)
     click.echo(_summary(extraction))
     if strict and any(i.severity == "error" for i in extraction.issues):
         sys.exit(1)
+
+
+def _open_store(store: str | None) -> Store:
+    """Open the store and say where it is (on stderr)."""
+    url = store_url(store)
+    opened = Store(url)
+    click.get_current_context().call_on_close(opened.close)
+    click.echo(f"store: {describe_url(url)}", err=True)
+    return opened
+
+
+store_option = click.option(
+    "--store",
+    envvar=STORE_ENV,
+    help=f"Database: a file path or URL (sqlite:///..., postgresql+psycopg://...). Default: ${STORE_ENV}, else output/actionplan.db.",
+)
+plan_option = click.option("--plan", help="Plan name (default: the only plan in the store).")
+drafts_option = click.option(
+    "--include-drafts", is_flag=True, help="Treat draft revisions (owner returns not yet approved) as revisions."
+)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@plan_option
+@click.option("--revision", "label", help="Label for the new revision (default r1, r2, ... in ingest order).")
+@click.option("--as-of", help="The date the revision stands at, YYYY-MM-DD (default: a date printed in its title).")
+@click.option("--replace", is_flag=True, help="Overwrite an existing revision with the same label.")
+@click.option("--password", help="Password for encrypted PDFs.")
+@store_option
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    plan: str | None,
+    label: str | None,
+    as_of: str | None,
+    replace: bool,
+    password: str | None,
+    store: str | None,
+) -> None:
+    """Extract, check and store each FILE as a new revision of its plan.
+
+    A file joins the stored plan whose recommendations it matches, or starts a
+    new plan named from its title. Re-ingesting the same file changes nothing.
+
+    \b
+    Examples:
+      actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
+      actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --as-of 2016-03-31
+    """
+    if label and len(files) > 1:
+        raise click.UsageError("--revision names one revision: give one FILE with it")
+    settings = load_settings(ctx.obj["config"])
+    opened = _open_store(store)
+    failed: list[str] = []
+    for file in files:
+        try:
+            done = ingest_file(opened, file, plan, label, as_of, replace, password, settings)
+        except PipelineError as error:
+            if len(files) == 1:
+                raise
+            failed.append(str(error))
+            click.echo(f"actionplan: {error}", err=True)
+            continue
+        rev = done.revision
+        click.echo(f"{file}: {done.plan_note}")
+        if done.already_stored:
+            continue
+        records = done.extraction.records
+        click.echo(
+            f"  revision {rev.label} (as of {rev.as_of or 'unknown'}): {len(records)} records: {counts_to_text(status_counts(records))}"
+        )
+        click.echo("  " + _summary(done.extraction).split("; ", 1)[-1])
+        if done.diff is None:
+            click.echo("  first revision of this plan")
+        else:
+            kinds = Counter(c.change for c in done.diff.changes)
+            said = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items()) or "no record changes"
+            cols = f"; columns added: {', '.join(done.diff.columns_added)}" if done.diff.columns_added else ""
+            click.echo(f"  changes since {done.diff.old.label}: {said}{cols}")
+    if failed:
+        click.echo(f"actionplan: {len(failed)} of {len(files)} files could not be ingested (see above)", err=True)
+        sys.exit(2 if len(failed) == len(files) else 1)
+
+
+@main.command()
+@plan_option
+@drafts_option
+@store_option
+def revisions(plan: str | None, include_drafts: bool, store: str | None) -> None:
+    """List a plan's revisions in order, with counts per status.
+
+    \b
+    Example:
+      actionplan revisions --plan "Appendix 1: Action Plan"
+    """
+    opened = _open_store(store)
+    chosen = opened.resolve_plan(plan)
+    rows = [
+        (rev, status_counts(opened.records(rev))) for rev in opened.revisions(chosen, include_drafts=include_drafts)
+    ]
+    click.echo(f"Plan {chosen.name!r}")
+    click.echo(revisions_to_table(rows), nl=False)
+
+
+@main.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@plan_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@drafts_option
+@store_option
+def diff(old: str | None, new: str | None, plan: str | None, fmt: str, include_drafts: bool, store: str | None) -> None:
+    """Show what changed between two revisions (default: the last two).
+
+    \b
+    Examples:
+      actionplan diff
+      actionplan diff r1 r2 --format json
+    """
+    opened = _open_store(store)
+    chosen = opened.resolve_plan(plan)
+    ordered = opened.revisions(chosen, include_drafts=include_drafts)
+    if len(ordered) < 2 and not (old and new):
+        raise PipelineError(
+            describe_url(opened.url), f"plan {chosen.name!r} has {len(ordered)} revision(s): ingest another to compare"
+        )
+    new_rev = opened.revision(chosen, new, include_drafts) if new else ordered[-1]
+    if old:
+        old_rev = opened.revision(chosen, old, include_drafts)
+    else:
+        index = [r.id for r in ordered].index(new_rev.id)
+        if index == 0:
+            raise PipelineError(
+                describe_url(opened.url), f"{new_rev.label} is the first revision: name an OLD revision"
+            )
+        old_rev = ordered[index - 1]
+    result = diff_between(opened, chosen, old_rev, new_rev, include_drafts=include_drafts)
+    if fmt == "json":
+        click.echo(json.dumps(diff_to_jsonable(result), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(diff_to_csv(result), nl=False)
+    else:
+        click.echo(diff_to_text(result), nl=False)
+
+
+@main.command()
+@click.argument("ident", metavar="ID")
+@plan_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@drafts_option
+@store_option
+def history(ident: str, plan: str | None, fmt: str, include_drafts: bool, store: str | None) -> None:
+    """Show one recommendation across every revision: status, timescale (original and revised), owners, progress.
+
+    \b
+    Example:
+      actionplan history R24
+    """
+    opened = _open_store(store)
+    chosen = opened.resolve_plan(plan)
+    frame = history_frame(history_of(opened, chosen, include_drafts=include_drafts), ident)
+    if frame.empty:
+        raise PipelineError(
+            describe_url(opened.url), f"plan {chosen.name!r} has no recommendation {ident!r} in any revision"
+        )
+    if fmt == "json":
+        click.echo(json.dumps(to_jsonable(frame.to_dict(orient="records")), ensure_ascii=False, indent=2))
+    else:
+        click.echo(history_to_table(frame), nl=False)

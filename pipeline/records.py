@@ -172,3 +172,53 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_jsonable(v) for k, v in value.items()}
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A plan in the store."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One stored revision of a plan: where it came from and when it stands."""
+
+    id: int
+    plan: str
+    label: str
+    as_of: str | None
+    title: str
+    source: str
+    sha256: str
+    pages: int
+    columns: tuple[Column, ...]
+    ingested_at: str
+    seq: int
+    kind: str
+    draft: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change to one record between two revisions (`detail` holds days slipped, word diff, match score...)."""
+
+    id: str
+    change: str
+    old: Any
+    new: Any
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """What changed between two revisions of a plan."""
+
+    old: Revision
+    new: Revision
+    columns_added: tuple[str, ...]
+    columns_removed: tuple[str, ...]
+    changes: tuple[Change, ...]
+    unchanged_progress: tuple[str, ...] = ()

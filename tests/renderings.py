@@ -78,7 +78,12 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
             if fld == "label":
                 cells.append(Paragraph(escape(row["label"]), body))
             elif fld == "recommendation":
-                label = {"printed": row["label"], "numeric": f"{row['number']}.", "none": ""}[variant.label_style]
+                label = {
+                    "printed": row["label"],
+                    "numeric": f"{row['number']}.",
+                    "rec": f"Rec {row['number']}",
+                    "none": "",
+                }[variant.label_style]
                 text = (
                     row["recommendation"] if variant.label_column or not label else f"{label}  {row['recommendation']}"
                 )

@@ -1,0 +1,154 @@
+"""Ingest: one call from a PDF to a stored revision, with the changes against the revision before it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.extraction import extract_plan
+from pipeline.records import Diff, Extraction, Plan, Record, Revision
+from pipeline.settings import Settings, load_settings
+from pipeline.store import Store
+from pipeline.timescales import clean_timescale, read_period
+from pipeline.views import diff_revisions, lineages, match_records
+
+# A file joins an existing plan when at least this share of its records match that plan's latest revision.
+PLAN_MATCH = 0.5
+_TITLE_DATE = re.compile(r"\(([^()]*\b\d{4})\)\s*$")
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What `ingest_file` did: the revision stored (or found), how the plan was chosen, and the changes."""
+
+    revision: Revision
+    extraction: Extraction
+    plan_note: str
+    already_stored: bool
+    diff: Diff | None
+
+
+def as_of_from_title(title: str) -> str | None:
+    """Given a plan title, return the date printed in it ("... (December 2015)" -> 2015-12-31), or None."""
+    m = _TITLE_DATE.search(title)
+    if not m:
+        return None
+    period = read_period(clean_timescale(m.group(1)), load_settings().conventions)
+    return period[1].isoformat() if period else None
+
+
+def plan_name_from_title(title: str) -> str:
+    """Given a plan title, return a plan name: the title without a trailing date."""
+    return _TITLE_DATE.sub("", title).strip() or "Action plan"
+
+
+def parse_as_of(text: str, path: str) -> str:
+    """Given --as-of text (YYYY-MM-DD), return it as an ISO date, or raise a clear error."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError(path, f"--as-of {text!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+def _choose_plan(store: Store, records: Sequence[Record], title: str) -> tuple[str, str]:
+    """Given new records, return (plan name, note): the plan they match best, or a new one named from the title."""
+    best: tuple[float, Plan | None] = (0.0, None)
+    for known in store.plans():
+        latest = store.revisions(known, include_drafts=True)
+        if not latest:
+            continue
+        old = store.records(latest[-1])
+        matched = sum(1 for m in match_records(old, records) if m.old is not None and m.new is not None)
+        share = matched / max(len(records), 1)
+        if share > best[0]:
+            best = (share, known)
+    share, plan = best
+    if plan is not None and share >= PLAN_MATCH:
+        return plan.name, f"joined plan {plan.name!r} ({share:.0%} of its recommendations match the latest revision)"
+    name = plan_name_from_title(title)
+    taken = {p.name for p in store.plans()}
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base} ({n})", n + 1
+    return name, f"started a new plan {name!r} (named from the title; no stored plan matches)"
+
+
+def ingest_file(
+    store: Store,
+    path: str | Path,
+    plan: str | None = None,
+    label: str | None = None,
+    as_of: str | None = None,
+    replace: bool = False,
+    password: str | None = None,
+    settings: Settings | None = None,
+) -> Ingested:
+    """Given a plan PDF, extract, check and store it as a revision; return what was stored and what changed."""
+    settings = settings or load_settings()
+    extraction = extract_plan(path, password=password, settings=settings)
+    source = extraction.source
+    when = parse_as_of(as_of, str(path)) if as_of else as_of_from_title(source.title)
+    existing = store.find_sha(source.sha256)
+    if existing is not None and (label is None or label == existing.label) and (plan is None or plan == existing.plan):
+        note = f"already stored as revision {existing.label} of plan {existing.plan!r}: nothing changed"
+        return Ingested(existing, extraction, note, True, None)
+    if plan is not None:
+        known = {p.name for p in store.plans()}
+        plan_name, note = plan, (f"added to plan {plan!r}" if plan in known else f"started a new plan {plan!r}")
+    else:
+        plan_name, note = _choose_plan(store, extraction.records, source.title)
+    revision = store.add_revision(
+        plan_name,
+        label,
+        when,
+        source.title,
+        Path(source.path).name,
+        source.sha256,
+        source.pages,
+        source.columns,
+        extraction.records,
+        extraction.issues,
+        replace=replace,
+    )
+    return Ingested(revision, extraction, note, False, diff_with_previous(store, revision))
+
+
+def history_of(
+    store: Store, plan: Plan, upto: Revision | None = None, include_drafts: bool = False
+) -> list[tuple[Revision, list[Record]]]:
+    """Given a plan, return its revisions in order (up to and including `upto`) with their records."""
+    out: list[tuple[Revision, list[Record]]] = []
+    for rev in store.revisions(plan, include_drafts=include_drafts):
+        out.append((rev, store.records(rev)))
+        if upto is not None and rev.id == upto.id:
+            break
+    return out
+
+
+def diff_between(store: Store, plan: Plan, old: Revision, new: Revision, include_drafts: bool = False) -> Diff:
+    """Given two revisions of a plan, return the changes from old to new (slippage measured from the first end)."""
+    history = history_of(store, plan, new, include_drafts=include_drafts)
+    originals: dict[str, str | None] = {}
+    labels = [rev.label for rev, _ in history]
+    for line in lineages(history):
+        if new.label in line:
+            ends = [line[lab].timescale.end for lab in labels if lab in line and line[lab].timescale.end]
+            originals[line[new.label].id] = ends[0] if ends else None
+    old_records = next((recs for rev, recs in history if rev.id == old.id), None)
+    if old_records is None:
+        old_records = store.records(old)
+    return diff_revisions(old, new, old_records, history[-1][1], originals)
+
+
+def diff_with_previous(store: Store, revision: Revision) -> Diff | None:
+    """Given a stored revision, return its changes against the revision before it (None for the first)."""
+    plan = store.resolve_plan(revision.plan)
+    ordered = store.revisions(plan, include_drafts=revision.draft)
+    index = next(i for i, r in enumerate(ordered) if r.id == revision.id)
+    if index == 0:
+        return None
+    return diff_between(store, plan, ordered[index - 1], revision, include_drafts=revision.draft)
