@@ -122,6 +122,21 @@ class Status:
 
 
 @dataclass(frozen=True, slots=True)
+class Update:
+    """One owner's returned update to one record, as accepted by `collect`."""
+
+    owner: str
+    date: str
+    progress: str = ""
+    status: str = ""
+    timescale: str = ""
+    reason: str = ""
+    evidence: str = ""
+    comments: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     """One recommendation (or action row) of a plan, with every cell as printed."""
 
@@ -141,6 +156,7 @@ class Record:
     extra: dict[str, str] = field(default_factory=dict)
     owner_keys: tuple[str, ...] = ()
     cross_refs: tuple[str, ...] = ()
+    updates: tuple[Update, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +215,7 @@ class Revision:
     seq: int
     kind: str
     draft: bool
+    base: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pipeline.errors import PipelineError
-from pipeline.records import BBox, Column, Issue, Plan, Record, Revision, Status, Timescale
+from pipeline.records import BBox, Column, Issue, Plan, Record, Revision, Status, Timescale, Update, to_jsonable
 
 DEFAULT_STORE = Path("output") / "actionplan.db"
 STORE_ENV = "ACTIONPLAN_STORE"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 meta = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True), sa.Column("value", sa.Text))
@@ -51,6 +51,7 @@ revisions = sa.Table(
     sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("draft", sa.Boolean, nullable=False, default=False),
+    sa.Column("base_label", sa.String(100)),
     sa.UniqueConstraint("plan_id", "label"),
 )
 records = sa.Table(
@@ -81,6 +82,7 @@ records = sa.Table(
     sa.Column("pages", sa.JSON, nullable=False),
     sa.Column("bboxes", sa.JSON, nullable=False),
     sa.Column("extra", sa.JSON, nullable=False),
+    sa.Column("updates", sa.JSON, nullable=False, default=list),
 )
 issues = sa.Table(
     "issues",
@@ -93,8 +95,16 @@ issues = sa.Table(
     sa.Column("message", sa.Text, nullable=False),
 )
 
+
+def _v1_to_v2(conn: Connection) -> None:
+    """Version 2: owner returns (a draft revision's base, and each record's accepted updates)."""
+    conn.execute(sa.text("ALTER TABLE revisions ADD COLUMN base_label VARCHAR(100)"))
+    conn.execute(sa.text("ALTER TABLE records ADD COLUMN updates JSON"))
+    conn.execute(sa.text("UPDATE records SET updates = '[]'"))
+
+
 # version -> step that upgrades a store at that version to the next one.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 
 class StoreError(PipelineError):
@@ -265,6 +275,7 @@ class Store:
         kind: str = "pdf",
         replace: bool = False,
         draft: bool = False,
+        base: str | None = None,
     ) -> Revision:
         """Store one revision (creating its plan if new) in a single transaction, and return it."""
         with self._begin() as conn:
@@ -304,6 +315,7 @@ class Store:
                 "seq": seq,
                 "kind": kind,
                 "draft": draft,
+                "base_label": base,
             }
             revision_id = _new_id(conn.execute(sa.insert(revisions).values(**values)))
             self._insert_records(conn, revision_id, new_records)
@@ -327,6 +339,13 @@ class Store:
     def _insert_records(self, conn: Connection, revision_id: int, new_records: Sequence[Record]) -> None:
         if new_records:
             conn.execute(sa.insert(records), [_record_row(revision_id, i, r) for i, r in enumerate(new_records)])
+
+    def draft_for(self, plan: Plan, base: Revision) -> Revision | None:
+        """Given a plan and a base revision, return the draft of owner returns collected against it, if any."""
+        for rev in self.revisions(plan, include_drafts=True):
+            if rev.draft and rev.kind == "owner-returns" and rev.base == base.label:
+                return rev
+        return None
 
     def set_draft(self, revision: Revision, draft: bool) -> None:
         """Mark a revision as a draft or publish it."""
@@ -374,6 +393,7 @@ def _revision(row: Any, plan_name: str) -> Revision:
         seq=row.seq,
         kind=row.kind,
         draft=bool(row.draft),
+        base=row.base_label,
     )
 
 
@@ -403,6 +423,7 @@ def _record_row(revision_id: int, position: int, r: Record) -> dict[str, Any]:
         "pages": list(r.pages),
         "bboxes": [{"page": b.page, "x0": b.x0, "top": b.top, "x1": b.x1, "bottom": b.bottom} for b in r.bboxes],
         "extra": dict(r.extra),
+        "updates": [to_jsonable(u) for u in r.updates],
     }
 
 
@@ -426,4 +447,5 @@ def _record(row: Any) -> Record:
         pages=tuple(row.pages),
         bboxes=tuple(BBox(**b) for b in row.bboxes),
         extra=dict(row.extra),
+        updates=tuple(Update(**u) for u in (row.updates or [])),
     )

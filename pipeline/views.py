@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -281,9 +282,23 @@ def flags_frame(
                 "stale": bool(stale),
                 "ongoing": rec.timescale.ongoing,
                 "changed_in": changed_in,
+                "fingerprint": record_fingerprint(rec),
             }
         )
     return pd.DataFrame(rows, dtype=object)
+
+
+def context_fingerprint(values: Sequence[Any]) -> str:
+    """Given a row's context (id, recommendation, actions, timescale, status, progress), return its fingerprint."""
+    text = "\x1f".join(squash(str(v or "")) for v in values)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def record_fingerprint(rec: Record) -> str:
+    """Given a record, return the fingerprint of the context an owner workbook shows for it."""
+    return context_fingerprint(
+        [rec.id, rec.recommendation, rec.proposed_actions, rec.timescale.text, rec.status.text, rec.progress]
+    )
 
 
 def _differs(a: Record, b: Record) -> bool:
@@ -329,3 +344,31 @@ def history_frame(history: Sequence[tuple[Revision, Sequence[Record]]], ident: s
             }
         )
     return pd.DataFrame(rows, dtype=object)
+
+
+def status_by_theme(frame: pd.DataFrame) -> pd.DataFrame:
+    """Given a flags frame, return counts of each status value (columns) by theme (rows), with totals."""
+    if frame.empty:
+        return pd.DataFrame(columns=list(STATUS_ORDER))
+    themes = frame["theme"].fillna("(no theme)").astype(str)
+    table = pd.crosstab(pd.Categorical(themes, categories=list(dict.fromkeys(themes))), frame["status_value"])
+    table = table.reindex(columns=list(STATUS_ORDER), fill_value=0)
+    table.index.name = "theme"
+    table.loc["Total"] = table.sum()
+    return table.astype(int)
+
+
+def owner_frame(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Given a flags frame and an owner key, return the records that owner holds."""
+    if frame.empty:
+        return frame
+    return frame[frame["owner_keys"].apply(lambda keys: key in keys)].reset_index(drop=True)
+
+
+def owner_keys_of(frame: pd.DataFrame) -> list[str]:
+    """Given a flags frame, return every owner key, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for keys in frame.get("owner_keys", []):
+        for key in keys:
+            seen.setdefault(key, None)
+    return list(seen)

@@ -237,15 +237,26 @@ def test_plan_choice_and_listing(url: str, tmp_path: Path) -> None:
 
 def test_schema_version_and_migration_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
-    Store(url).close()
-    ran: list[int] = []
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_module.MIGRATIONS, 1, lambda conn: ran.append(1))
-    reopened = Store(url)
-    with reopened.engine.connect() as conn:
-        assert conn.execute(sa.text("select value from meta where key='schema_version'")).scalar() == "2"
-    reopened.close()
-    assert ran == [1]
+    first = Store(url)
+    ingest_file(first, DATA / "kcc-2014.pdf")
+    first.close()
+    # Make it a version-1 store, as an earlier actionplan left it: no owner-return columns.
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE revisions DROP COLUMN base_label"))
+        conn.execute(sa.text("ALTER TABLE records DROP COLUMN updates"))
+        conn.execute(sa.text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+    engine.dispose()
+    upgraded = Store(url)
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(sa.text("select value from meta where key='schema_version'")).scalar() == str(
+            store_module.SCHEMA_VERSION
+        )
+    plan = upgraded.resolve_plan(None)
+    (rev,) = upgraded.revisions(plan)
+    assert rev.base is None and all(r.updates == () for r in upgraded.records(rev))
+    ingest_file(upgraded, DATA / "kcc-2015.pdf")
+    upgraded.close()
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
     with pytest.raises(PipelineError, match="newer actionplan"):
         Store(url)

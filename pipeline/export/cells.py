@@ -1,0 +1,132 @@
+"""Writing cells safely with openpyxl: text stays text, control characters go, nothing is silently cut.
+
+Every workbook we write goes through `put` and `save_workbook`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.export.atomic import write_atomic
+from pipeline.records import Issue
+
+MAX_CELL = 32767
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WRAP = Alignment(wrap_text=True, vertical="top")
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+
+# Fills only reinforce the status word, which is always written.
+STATUS_FILLS = {
+    "complete": "C6EFCE",
+    "partly_complete": "E2EFDA",
+    "in_progress": "FFEB9C",
+    "not_started": "FCE4D6",
+    "not_reported": "EDEDED",
+    "unknown": "F8CBAD",
+}
+
+
+def clean_text(text: str) -> str:
+    """Given text, return it without the control characters a workbook cannot hold (tabs and newlines stay)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, issues: list[Issue] | None = None, where: str = "") -> Cell:
+    """Write one value: text is cleaned and stored as text (never a formula); over-long text is cut with an issue."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        text = clean_text(value)
+        if len(text) > MAX_CELL:
+            note = " … [cut: the full text is in the plan]"
+            text = text[: MAX_CELL - len(note)] + note
+            if issues is not None:
+                issues.append(
+                    Issue(
+                        "warning",
+                        f"text longer than Excel's {MAX_CELL} characters was cut in {where or ws.title}",
+                        None,
+                        None,
+                    )
+                )
+        cell.value = text
+        if text.startswith(_FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    elif isinstance(value, (list, tuple)):
+        return put(ws, row, col, "; ".join(str(v) for v in value), issues, where)
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = "dd/mm/yyyy"
+    else:
+        cell.value = value
+    return cell
+
+
+def write_rows(
+    ws: Worksheet, top: int, header: Sequence[str], rows: Sequence[Sequence[Any]], issues: list[Issue] | None = None
+) -> None:
+    """Write a header row (bold, shaded) and data rows below it, wrapped and top-aligned."""
+    for j, name in enumerate(header, start=1):
+        cell = put(ws, top, j, name)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = WRAP
+    for i, values in enumerate(rows, start=top + 1):
+        for j, value in enumerate(values, start=1):
+            put(ws, i, j, value, issues).alignment = WRAP
+
+
+def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    """Set column widths (in characters), first column first."""
+    from openpyxl.utils import get_column_letter
+
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+
+
+def add_alt_text(xlsx: bytes, descriptions: Sequence[str]) -> bytes:
+    """Given a saved workbook and one description per chart (in order), return it with the charts' alt text set.
+
+    openpyxl cannot set a chart's alternative text, so the drawing XML gets its `descr` here.
+    """
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    remaining = list(descriptions)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/drawings/drawing") and item.filename.endswith(".xml") and remaining:
+                text = data.decode("utf-8")
+
+                def describe(m: re.Match[str]) -> str:
+                    if not remaining:
+                        return m.group(0)
+                    descr = remaining.pop(0).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+                    return f'{m.group(1)} descr="{descr}"{m.group(2)}'
+
+                text = re.sub(r'(<(?:xdr:)?cNvPr id="\d+" name="Chart[^"]*")(\s*/?>)', describe, text)
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def save_workbook(wb: Workbook, path: str | Path, chart_descriptions: Sequence[str] = ()) -> Path:
+    """Save a workbook to a temporary file beside `path` and rename it into place."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    if chart_descriptions:
+        data = add_alt_text(data, chart_descriptions)
+    return write_atomic(path, data)

@@ -1,0 +1,40 @@
+"""The collect report: accepted updates, rejected cells with reasons, conflicts, stale rows and the chase list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from pipeline.export.cells import BOLD, put, save_workbook, set_widths, write_rows
+
+
+def write_collect_report(
+    path: str | Path,
+    title: str,
+    accepted: Sequence[Sequence[Any]],
+    rejected: Sequence[Sequence[Any]],
+    conflicts: Sequence[Sequence[Any]],
+    stale: Sequence[Sequence[Any]],
+    chase: Sequence[Sequence[Any]],
+) -> Path:
+    """Write the report of one collect run, one sheet per list."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Accepted"
+    put(ws, 1, 1, title).font = BOLD
+    write_rows(ws, 3, ["ID", "Owner", "Workbook", "What", "Value", "Reason"], accepted)
+    set_widths(ws, [8, 22, 28, 18, 60, 40])
+    sheets = (
+        ("Rejected", ["ID", "Owner", "Workbook", "Column", "Value", "Why rejected"], rejected, [8, 22, 28, 22, 40, 60]),
+        ("Conflicts", ["ID", "What", "Owner", "Proposed", "Workbook"], conflicts, [8, 14, 22, 40, 28]),
+        ("Stale", ["ID", "Owner", "Workbook", "Why"], stale, [8, 22, 28, 80]),
+        ("Chase list", ["Owner", "Records", "Note"], chase, [30, 30, 60]),
+    )
+    for name, header, rows, widths in sheets:
+        sheet = wb.create_sheet(name)
+        write_rows(sheet, 1, header, rows)
+        set_widths(sheet, widths)
+    return save_workbook(wb, path)

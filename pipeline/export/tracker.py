@@ -1,0 +1,226 @@
+"""The master tracker workbook: Tracker, Changes, Summary (with a chart), Issues, About."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from pipeline.export.cells import BOLD, STATUS_FILLS, WRAP, put, save_workbook, set_widths, write_rows
+from pipeline.export.text import STATUS_WORDS
+from pipeline.records import Issue, Revision
+
+TRACKER_COLUMNS = (
+    ("ID", 8),
+    ("Theme", 18),
+    ("Recommendation", 45),
+    ("Proposed actions", 60),
+    ("Owners", 22),
+    ("Timescale (as printed)", 16),
+    ("Due", 12),
+    ("Interpretation", 30),
+    ("Status (as printed)", 16),
+    ("Status (normalised)", 16),
+    ("RAG", 9),
+    ("Overdue", 9),
+    ("Slipped", 9),
+    ("Stale", 9),
+    ("Ongoing", 9),
+    ("Progress to date", 60),
+    ("Changed since (revision)", 12),
+    ("Pages", 8),
+)
+
+
+def _yes(flag: Any) -> str:
+    return "Yes" if bool(flag) else "No"
+
+
+def _due(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def write_tracker(
+    path: str | Path,
+    revision: Revision,
+    frame: pd.DataFrame,
+    changes: dict[str, Any] | None,
+    summary: pd.DataFrame,
+    issues: Sequence[Issue],
+    as_of: date,
+    store: str,
+) -> tuple[Path, list[Issue]]:
+    """Write the master tracker for one revision; return its path and any issues met while writing."""
+    notes: list[Issue] = []
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tracker"
+    title = f"{revision.plan}: revision {revision.label}" + (f" (as of {revision.as_of})" if revision.as_of else "")
+    put(ws, 1, 1, f"{title}. Flags as of {as_of.isoformat()}.").font = BOLD
+    rows = []
+    for r in frame.itertuples():
+        rows.append(
+            [
+                r.id,
+                r.theme or "",
+                r.recommendation,
+                r.proposed_actions,
+                list(r.owners),
+                r.timescale,
+                _due(r.due),
+                r.rule or ("could not be read" if r.timescale else ""),
+                r.status,
+                STATUS_WORDS.get(r.status_value, r.status_value),
+                r.rag or "",
+                _yes(r.overdue),
+                _yes(r.slipped),
+                _yes(r.stale),
+                _yes(r.ongoing),
+                r.progress,
+                r.changed_in,
+                ", ".join(str(p) for p in r.pages),
+            ]
+        )
+    write_rows(ws, 3, [name for name, _ in TRACKER_COLUMNS], rows, notes)
+    set_widths(ws, [w for _, w in TRACKER_COLUMNS])
+    last = 3 + max(len(rows), 1)
+    table = Table(displayName="Tracker", ref=f"A3:R{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = "B4"
+    for i, r in enumerate(frame.itertuples(), start=4):
+        fill = PatternFill("solid", fgColor=STATUS_FILLS.get(r.status_value, "FFFFFF"))
+        ws.cell(row=i, column=9).fill = fill
+        ws.cell(row=i, column=10).fill = fill
+    words = ",".join(STATUS_WORDS.values())
+    dropdown = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True)
+    dropdown.error, dropdown.prompt = "Choose a status from the list", "Status (normalised)"
+    ws.add_data_validation(dropdown)
+    dropdown.add(f"J4:J{last}")
+
+    _changes_sheet(wb, changes, notes)
+    _summary_sheet(wb, summary)
+    issues_ws = wb.create_sheet("Issues")
+    write_rows(
+        issues_ws,
+        1,
+        ["Severity", "Record", "Field", "Message"],
+        [[i.severity, i.record or "", i.field or "", i.message] for i in issues],
+        notes,
+    )
+    set_widths(issues_ws, [10, 10, 14, 90])
+    about = wb.create_sheet("About")
+    rules = sorted({r for r in frame.get("rule", []) if r})
+    facts: list[list[Any]] = [
+        ["Plan", revision.plan],
+        ["Revision", revision.label],
+        ["As of (revision)", revision.as_of or "not printed"],
+        ["Flags as of", as_of.isoformat()],
+        ["Source file", revision.source],
+        ["Source SHA-256", revision.sha256],
+        ["Kind", revision.kind],
+        ["Store", store],
+        ["Generated at", datetime.now().isoformat(timespec="seconds")],
+        ["", ""],
+        ["Status key", "Status (normalised) is always written as a word; the colour only repeats it."],
+    ]
+    facts += [[word, f"status value {value}"] for value, word in STATUS_WORDS.items()]
+    facts += [
+        ["", ""],
+        ["Flags", "Overdue: the due date has passed and the status is not complete (ongoing items never are)."],
+        [
+            "",
+            "Slipped: the due date is later than the first one given. Stale: the same progress text in the last two revisions while not complete.",
+        ],
+        ["", ""],
+        ["Timescale rules used", ""],
+    ]
+    facts += [["", rule] for rule in rules]
+    write_rows(about, 1, ["About this tracker", ""], facts, notes)
+    set_widths(about, [24, 110])
+    descriptions = [
+        f"Bar chart of recommendations by status for each theme, revision {revision.label}: " + _chart_words(summary)
+    ]
+    return save_workbook(wb, path, descriptions), notes
+
+
+def _changes_sheet(wb: Workbook, changes: dict[str, Any] | None, notes: list[Issue]) -> None:
+    ws = wb.create_sheet("Changes")
+    if changes is None:
+        put(ws, 1, 1, "This is the first revision of the plan: there is nothing to compare it with.")
+        return
+    put(
+        ws,
+        1,
+        1,
+        f"Changes from {changes['old']['label']} ({changes['old']['source']}) to {changes['new']['label']} ({changes['new']['source']})",
+    ).font = BOLD
+    rows: list[list[Any]] = [["", "column added", "", c, ""] for c in changes["columns_added"]]
+    rows += [["", "column removed", c, "", ""] for c in changes["columns_removed"]]
+    for c in changes["changes"]:
+        detail = {k: v for k, v in c.items() if k not in ("id", "change", "old", "new")}
+        rows.append(
+            [
+                c["id"],
+                c["change"].replace("_", " "),
+                _words(c["old"]),
+                _words(c["new"]),
+                "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in detail.items() if v not in (None, [], "")),
+            ]
+        )
+    write_rows(ws, 3, ["ID", "Change", "Old", "New", "Detail"], rows, notes)
+    set_widths(ws, [8, 16, 50, 50, 50])
+
+
+def _words(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        if "value" in value:
+            return f"{value.get('text') or '(empty)'} ({STATUS_WORDS.get(value['value'], value['value'])})"
+        if "end" in value:
+            return f"{value.get('text') or '(empty)'} (due {value.get('end') or 'not set'})"
+        return str(value.get("recommendation", value))[:500]
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _summary_sheet(wb: Workbook, summary: pd.DataFrame) -> None:
+    ws = wb.create_sheet("Summary")
+    header = ["Theme", *(STATUS_WORDS[c] for c in summary.columns)]
+    rows = [[str(theme), *(int(v) for v in values)] for theme, values in zip(summary.index, summary.to_numpy())]
+    write_rows(ws, 1, header, rows)
+    set_widths(ws, [40, 12, 14, 12, 12, 13, 10])
+    body = len(rows) - 1  # without the Total row
+    if body < 1:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Recommendations by status and theme"
+    chart.y_axis.title = "Recommendations"
+    data = Reference(ws, min_col=2, max_col=len(header), min_row=1, max_row=1 + body)
+    cats = Reference(ws, min_col=1, min_row=2, max_row=1 + body)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    chart.height, chart.width = 9, 20
+    ws.add_chart(chart, f"A{len(rows) + 4}")
+    for cell in ws[1]:
+        cell.alignment = WRAP
+
+
+def _chart_words(summary: pd.DataFrame) -> str:
+    if summary.empty or "Total" not in summary.index:
+        return "no recommendations."
+    total = summary.loc["Total"]
+    return ", ".join(f"{int(total[c])} {STATUS_WORDS[c]}" for c in summary.columns if int(total[c])) + "."

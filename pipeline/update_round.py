@@ -1,0 +1,372 @@
+"""The quarterly update round: master tracker, owner workbooks out, returns collected into a draft, approval.
+
+Each public function is one command's library call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import OutputError, PipelineError
+from pipeline.export.collect_report import write_collect_report
+from pipeline.export.owner_workbook import write_owner_workbook
+from pipeline.export.tracker import write_tracker
+from pipeline.ingest import diff_between, history_of
+from pipeline.normalise import read_status, read_timescale
+from pipeline.owners import slug
+from pipeline.records import Column, Issue, Plan, Record, Revision, Update
+from pipeline.returns import ReturnedWorkbook, WorkbookError, read_return
+from pipeline.settings import Settings, load_settings
+from pipeline.statuses import parse_status
+from pipeline.store import Store, describe_url
+from pipeline.views import (
+    diff_to_jsonable,
+    flags_frame,
+    owner_frame,
+    owner_keys_of,
+    record_fingerprint,
+    squash,
+    status_by_theme,
+)
+
+
+def _chosen(store: Store, plan: str | None, label: str | None, include_drafts: bool) -> tuple[Plan, Revision]:
+    chosen = store.resolve_plan(plan)
+    return chosen, store.revision(chosen, label, include_drafts=include_drafts)
+
+
+def make_tracker(
+    store: Store,
+    out: Path,
+    plan: str | None = None,
+    label: str | None = None,
+    as_of: date | None = None,
+    include_drafts: bool = False,
+) -> tuple[Path, Revision]:
+    """Write the master tracker for a revision (default: the latest) and return where it went."""
+    chosen, revision = _chosen(store, plan, label, include_drafts)
+    as_of = as_of or date.today()
+    history = history_of(store, chosen, revision, include_drafts=include_drafts)
+    frame = flags_frame(history, as_of)
+    changes = None
+    if len(history) > 1:
+        changes = diff_to_jsonable(diff_between(store, chosen, history[-2][0], revision, include_drafts=include_drafts))
+    path, _ = write_tracker(
+        out, revision, frame, changes, status_by_theme(frame), store.issues(revision), as_of, describe_url(store.url)
+    )
+    return path, revision
+
+
+def status_choices(settings: Settings) -> list[str]:
+    """Given the settings, return the words offered in the owners' status dropdown (the first word of each value)."""
+    return [words[0] for value, words in settings.statuses.items() if words and value != "not_reported"]
+
+
+def has_input(path: Path) -> bool:
+    """Given an existing owner workbook, say whether anyone has typed into its input columns (unreadable counts as yes)."""
+    try:
+        returned = read_return(path)
+    except PipelineError:
+        return True
+    return any(v for row in returned.rows for v in row.inputs.values())
+
+
+def make_owner_workbooks(
+    store: Store,
+    outdir: Path,
+    plan: str | None = None,
+    label: str | None = None,
+    as_of: date | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
+) -> tuple[list[tuple[str, Path]], Revision]:
+    """Write one workbook per owner key for a revision; refuse to overwrite one with input typed in unless `force`."""
+    settings = settings or load_settings()
+    chosen, revision = _chosen(store, plan, label, False)
+    as_of = as_of or date.today()
+    frame = flags_frame(history_of(store, chosen, revision), as_of)
+    keys = owner_keys_of(frame)
+    targets = [(key, outdir / f"{slug(key)}.xlsx") for key in keys]
+    if not force:
+        typed = [str(p) for _, p in targets if p.exists() and has_input(p)]
+        if typed:
+            raise OutputError(
+                typed[0],
+                f"already has updates typed in ({len(typed)} workbook(s) in all): collect them first, or use --force to overwrite",
+            )
+    written = []
+    for key, path in targets:
+        write_owner_workbook(path, revision, key, owner_frame(frame, key), status_choices(settings), as_of)
+        written.append((key, path))
+    return written, revision
+
+
+# ------------------------------------------------------------------ collect
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What one collect run did."""
+
+    draft: Revision | None
+    accepted: list[list[Any]]
+    rejected: list[list[Any]]
+    conflicts: list[list[Any]]
+    stale: list[list[Any]]
+    chase: list[list[Any]]
+    failed: list[str]
+    report: Path | None
+
+
+def _canonical_status(text: str, settings: Settings) -> tuple[str, str] | None:
+    """Given a typed status, return (the vocabulary's own words, value), forgiving case and spacing."""
+    reading = parse_status(text, settings.statuses, settings.rag_words, settings.rag_values)
+    if reading.value in ("unknown", "not_reported"):
+        return None
+    norm = re.sub(r"[\s\-_]+", " ", text.lower()).strip(" .")
+    for word in settings.statuses.get(reading.value, ()):
+        if re.sub(r"[\s\-_]+", " ", word.lower()) == norm:
+            return word, reading.value
+    return text.strip(), reading.value
+
+
+def _check_row(
+    rec: Record, inputs: dict[str, str], owner: str, source: str, today: str, settings: Settings
+) -> tuple[Update, list[tuple[str, str, str]]]:
+    """Given a returned row's inputs, return the update they make and the cells rejected (column, value, why)."""
+    rejected: list[tuple[str, str, str]] = []
+    status = inputs.get("Proposed status", "")
+    if status:
+        canonical = _canonical_status(status, settings)
+        if canonical is None:
+            rejected.append(
+                (
+                    "Proposed status",
+                    status,
+                    f"not a status in the list ({', '.join(w for ws in settings.statuses.values() for w in ws[:1])})",
+                )
+            )
+            status = ""
+        else:
+            status = canonical[0]
+    timescale = inputs.get("Revised timescale", "")
+    reason = inputs.get("Reason for new timescale", "")
+    if timescale:
+        if read_timescale(timescale, settings).rule is None:
+            rejected.append(
+                (
+                    "Revised timescale",
+                    timescale,
+                    "cannot be read as a date or period (write e.g. 'March 2016', 'Q3 2016/17', '31/3/16')",
+                )
+            )
+            timescale = ""
+        elif not reason:
+            rejected.append(("Revised timescale", timescale, "a reason for the new timescale is required"))
+            timescale = ""
+    update = Update(
+        owner=owner,
+        date=today,
+        progress=inputs.get("Progress update", ""),
+        status=status,
+        timescale=timescale,
+        reason=reason if timescale else "",
+        evidence=inputs.get("Evidence / links", ""),
+        comments=inputs.get("Comments", ""),
+        source=source,
+    )
+    return update, rejected
+
+
+def _apply(rec: Record, update: Update, settings: Settings, status: bool = True, timescale: bool = True) -> Record:
+    """Given a record and an update, return the record with it applied (status and timescale only when
+    not held back by a conflict) and the update kept as proposed."""
+    progress = rec.progress
+    if update.progress:
+        line = f"{update.date} – {update.owner}: {update.progress}"
+        progress = f"{progress}\n\n{line}" if progress.strip() else line
+    return replace(
+        rec,
+        progress=progress,
+        status=read_status(update.status, settings) if update.status and status else rec.status,
+        timescale=read_timescale(update.timescale, settings) if update.timescale and timescale else rec.timescale,
+        updates=(*rec.updates, update),
+    )
+
+
+def collect_returns(
+    store: Store,
+    files: Sequence[Path],
+    report: Path,
+    label: str | None = None,
+    settings: Settings | None = None,
+    today: date | None = None,
+) -> Collected:
+    """Read returned owner workbooks, check every cell, and gather accepted updates into a draft revision."""
+    settings = settings or load_settings()
+    day = (today or date.today()).isoformat()
+    returned: list[ReturnedWorkbook] = []
+    failed: list[str] = []
+    for path in files:
+        try:
+            returned.append(read_return(path))
+        except PipelineError as error:
+            if len(files) == 1:
+                raise
+            failed.append(str(error))
+    if not returned:
+        raise WorkbookError(None, f"none of the {len(files)} workbooks could be read: " + " | ".join(failed))
+    bases = {(r.plan, r.revision) for r in returned}
+    if len(bases) > 1:
+        raise PipelineError(
+            None, f"the workbooks answer different plans or revisions ({sorted(bases)}): collect each set separately"
+        )
+    plan_name, base_label = bases.pop()
+    chosen = store.resolve_plan(plan_name)
+    base = store.revision(chosen, base_label, include_drafts=True)
+    latest = store.revisions(chosen)[-1]
+    base_records = {r.id: r for r in store.records(base)}
+    draft = store.draft_for(chosen, base)
+    current = {r.id: r for r in store.records(draft)} if draft else dict(base_records)
+    accepted: list[list[Any]] = []
+    rejected: list[list[Any]] = []
+    stale: list[list[Any]] = []
+    updates: list[tuple[str, Update, str]] = []  # (record id, update, workbook name)
+    for wb in returned:
+        name = Path(wb.path).name
+        source = f"{name}#{wb.sha256[:12]}"
+        if wb.revision_sha256 and wb.revision_sha256 != base.sha256:
+            stale.append(
+                [
+                    "",
+                    wb.owner,
+                    name,
+                    f"made from another file than revision {base.label}: send the owner a new workbook",
+                ]
+            )
+            continue
+        for row in wb.rows:
+            given = any(row.inputs.values())
+            rec = base_records.get(row.id)
+            if rec is None:
+                if given:
+                    rejected.append(
+                        [row.id, wb.owner, name, "ID", row.id, f"no recommendation {row.id} in revision {base.label}"]
+                    )
+                continue
+            if not given:
+                continue
+            if base.id != latest.id and not base.draft:
+                stale.append(
+                    [
+                        row.id,
+                        wb.owner,
+                        name,
+                        f"answers revision {base.label}, but the latest is {latest.label}: send a new workbook",
+                    ]
+                )
+                continue
+            expected = record_fingerprint(rec)
+            if wb.fingerprints.get(row.id) != expected or row.context_fingerprint != expected:
+                stale.append(
+                    [
+                        row.id,
+                        wb.owner,
+                        name,
+                        "the plan's own text in this row was changed, or the row is from another version: check with the owner",
+                    ]
+                )
+                continue
+            if wb.owner not in rec.owner_keys:
+                rejected.append([row.id, wb.owner, name, "ID", row.id, f"{wb.owner} is not an owner of {row.id}"])
+                continue
+            update, bad = _check_row(rec, row.inputs, wb.owner, source, day, settings)
+            rejected.extend([row.id, wb.owner, name, col, value, why] for col, value, why in bad)
+            updates.append((row.id, update, name))
+    previous = {r.id: r.updates for r in store.records(draft)} if draft else {}
+    fresh: dict[str, list[tuple[Update, str]]] = defaultdict(list)
+    for ident, update, name in updates:
+        if any(u.source == update.source and u.owner == update.owner for u in previous.get(ident, ())):
+            continue  # this workbook was collected before
+        if any((update.progress, update.status, update.timescale, update.evidence, update.comments)):
+            fresh[ident].append((update, name))
+    # Rebuild the draft from the base and every update so far, so a disagreement is seen whichever run brought it.
+    conflicts: list[list[Any]] = []
+    ordered: list[Record] = []
+    for rec in store.records(base):
+        every = [*previous.get(rec.id, ()), *(u for u, _ in fresh.get(rec.id, ()))]
+        held = {
+            what
+            for what in ("status", "timescale")
+            if len({squash(getattr(u, what)).lower() for u in every if getattr(u, what)}) > 1
+        }
+        for what in sorted(held):
+            conflicts.extend(
+                [rec.id, what, u.owner, getattr(u, what), u.source.split("#")[0]] for u in every if getattr(u, what)
+            )
+        built = rec
+        for u in every:
+            built = _apply(built, u, settings, "status" not in held, "timescale" not in held)
+        ordered.append(built)
+        for u, name in fresh.get(rec.id, ()):
+            for what, value, why in (
+                ("progress", u.progress, ""),
+                ("status", u.status, ""),
+                ("timescale", u.timescale, u.reason),
+                ("evidence", u.evidence, ""),
+                ("comments", u.comments, ""),
+            ):
+                if value and what not in held:
+                    accepted.append([rec.id, u.owner, name, what, value, why])
+    current = {r.id: r for r in ordered}
+    returned_owners = {wb.owner for wb in returned} | {u.owner for r in current.values() for u in r.updates}
+    chase = [
+        [key, ", ".join(r.id for r in base_records.values() if key in r.owner_keys), "no workbook returned yet"]
+        for key in dict.fromkeys(k for r in base_records.values() for k in r.owner_keys)
+        if key not in returned_owners
+    ]
+    new_draft = None
+    if fresh or draft is not None:
+        sha = hashlib.sha256("".join(sorted(u.source for r in ordered for u in r.updates)).encode()).hexdigest()
+        columns = list(base.columns)
+        for fld, header in (("progress", "Progress to date"), ("status", "Status")):
+            if fld not in {c.field for c in columns}:
+                columns.append(Column(fld, header))
+        new_draft = store.add_revision(
+            chosen.name,
+            label or (draft.label if draft else f"{base.label}-returns"),
+            None,
+            base.title,
+            ", ".join(sorted({Path(wb.path).name for wb in returned} | ({draft.source} if draft else set()))),
+            sha,
+            base.pages,
+            columns,
+            ordered,
+            [Issue("info", f"owner returns collected against {base.label}; approve to publish")],
+            kind="owner-returns",
+            replace=draft is not None or label is not None,
+            draft=True,
+            base=base.label,
+        )
+    title = f"Collect report: {chosen.name}, returns against revision {base.label}" + (
+        f" -> draft {new_draft.label}" if new_draft else ""
+    )
+    path = write_collect_report(report, title, accepted, rejected, conflicts, stale, chase)
+    return Collected(new_draft, accepted, rejected, conflicts, stale, chase, failed, path)
+
+
+def approve_draft(store: Store, label: str, plan: str | None = None) -> Revision:
+    """Publish a draft revision of owner returns: from now on it is the latest revision."""
+    chosen = store.resolve_plan(plan)
+    rev = store.revision(chosen, label, include_drafts=True)
+    if not rev.draft:
+        raise PipelineError(describe_url(store.url), f"revision {label!r} is already published")
+    store.set_draft(rev, False)
+    return store.revision(chosen, label)
