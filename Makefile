@@ -26,7 +26,9 @@ demo: $(STAMP)
 	$(BIN)/actionplan revisions
 	$(BIN)/actionplan diff --format json > output/changes.json
 	$(BIN)/actionplan diff
-	@echo "Done: see output/ (records, issues, the revisions store actionplan.db, changes.json)"
+	$(BIN)/actionplan tracker -o output/tracker.xlsx
+	$(BIN)/actionplan tracker --by-owner output/owners --force
+	@echo "Done: see output/ (records, issues, the store actionplan.db, changes.json, tracker.xlsx, owners/)"
 
 ## Lint, type-check and run the whole test suite
 test: $(STAMP) lint
