@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(BIN)/actionplan diff --format json > output/changes.json
 	$(BIN)/actionplan diff
 	$(BIN)/actionplan tracker -o output/tracker.xlsx
-	$(BIN)/actionplan tracker --by-owner output/owners --force
+	$(BIN)/actionplan tracker --by-owner output/owners
 	@echo "Done: see output/ (records, issues, the store actionplan.db, changes.json, tracker.xlsx, owners/)"
 
 ## Lint, type-check and run the whole test suite
