@@ -53,23 +53,46 @@ def _is_paragraph_break(prev: TextLine, cur: TextLine) -> bool:
     return gap > 0.5 * max(cur.size, prev.size) or cur.text.startswith(("- ", "– ", "• "))
 
 
-def reflow(lines: Sequence[TextLine]) -> str:
-    """Given a cell's printed lines, return its text: wrapped lines joined, paragraphs kept as "\\n"."""
+def _forced_break(prev: TextLine, cur: TextLine, left: float, right: float | None) -> bool:
+    """Given two lines, say whether a word too long for the column was broken between them without a hyphen.
+
+    Word and LibreOffice put such a word on a line of its own and cut it at the margin:
+    the first line then runs right to the margin, and the rejoined word could never fit.
+    """
+    if right is None or not prev.text or not cur.text:
+        return False
+    words = prev.text.split()
+    last, first = words[-1], cur.text.split()[0]
+    if len(words) != 1 or not (last[-1].isalnum() and first[0].islower()):
+        return False
+    per_char = (prev.x1 - prev.x0) / max(len(prev.text), 1)
+    at_margin = prev.x1 >= right - 1.5 * per_char
+    return at_margin and (len(last) + len(first)) * per_char > right - left
+
+
+def reflow(lines: Sequence[TextLine], right: float | None = None) -> str:
+    """Given a cell's printed lines (and the margin they wrap at), return its text: wrapped lines joined,
+    paragraphs kept as "\\n"."""
     paragraphs: list[str] = []
+    left = min((ln.x0 for ln in lines), default=0.0)
     for i, line in enumerate(lines):
         text = _SPACES.sub(" ", line.text).strip()
         if i and not _is_paragraph_break(lines[i - 1], line):
-            paragraphs[-1] = join_lines(paragraphs[-1], text)
+            if _forced_break(lines[i - 1], line, left, right):
+                paragraphs[-1] += text
+            else:
+                paragraphs[-1] = join_lines(paragraphs[-1], text)
         else:
             paragraphs.append(text)
     return "\n".join(p for p in paragraphs if p)
 
 
-def reflow_parts(parts: Sequence[Sequence[TextLine]]) -> str:
+def reflow_parts(parts: Sequence[SourceCell]) -> str:
     """Given a cell printed in parts on several pages, return one reflowed text."""
     text = ""
-    for part in parts:
-        piece = reflow(part)
+    for cell in parts:
+        part = cell.lines
+        piece = reflow(part, cell.right)
         if text and part and part[0].text.startswith(("- ", "– ", "• ")):
             text = text + "\n" + piece
         else:
@@ -189,14 +212,13 @@ def generated_id(recommendation: str) -> str:
 class _Pending:
     theme: str | None
     label: Label | None
-    parts: list[list[tuple[TextLine, ...]]]
-    rights: list[float]
+    parts: list[list[SourceCell]]
     bboxes: list[BBox] = field(default_factory=list)
 
     def add(self, row: SourceRow) -> None:
         for i, cell in enumerate(row.cells):
             if cell.lines:
-                self.parts[i].append(cell.lines)
+                self.parts[i].append(cell)
         self.bboxes.append(row.bbox)
 
 
@@ -224,8 +246,8 @@ def _leads_into(
     print its label, timescale, owner and status only in its second part: the first
     part, at the foot of the page, then holds only the long cells.
     """
-    if nxt is None or not nxt.first_on_page or nxt.page != row.page + 1 or nxt.kind != "body":
-        return False
+    if row.first_on_page or nxt is None or not nxt.first_on_page or nxt.page != row.page + 1 or nxt.kind != "body":
+        return False  # a row that starts its page carries on the row before it instead
     if not parse_label(_first_text(nxt.cells[label_idx]), settings, label_column):
         return False
     short = [
@@ -288,7 +310,7 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
                 )
             )
             continue
-        rec = _Pending(theme, label, [[] for _ in columns], [c.right for c in row.cells])
+        rec = _Pending(theme, label, [[] for _ in columns])
         if held is not None:
             rec.add(held)
             held = None
@@ -346,7 +368,7 @@ def _to_record(
     for i, col in enumerate(columns):
         parts = p.parts[i]
         if col.field == "owners" and "owners" not in texts:
-            owners = split_owners(parts, p.rights[i], settings.bullets)
+            owners = split_owners([c.lines for c in parts], parts[0].right if parts else 0.0, settings.bullets)
             texts["owners"] = "\n".join(owners)
             continue
         text = reflow_parts(parts)

@@ -24,7 +24,7 @@ from pipeline.records import BBox, Column, Issue, Plan, Record, Revision, Status
 
 DEFAULT_STORE = Path("output") / "actionplan.db"
 STORE_ENV = "ACTIONPLAN_STORE"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 meta = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True), sa.Column("value", sa.Text))
@@ -84,6 +84,17 @@ records = sa.Table(
     sa.Column("extra", sa.JSON, nullable=False),
     sa.Column("updates", sa.JSON, nullable=False, default=list),
 )
+closures = sa.Table(
+    "closures",
+    metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("record_id", sa.String(100), nullable=False),
+    sa.Column("agreed", sa.Text, nullable=False),
+    sa.Column("revision_label", sa.String(100), nullable=False),
+    sa.Column("closed_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("plan_id", "record_id"),
+)
 issues = sa.Table(
     "issues",
     metadata,
@@ -103,8 +114,13 @@ def _v1_to_v2(conn: Connection) -> None:
     conn.execute(sa.text("UPDATE records SET updates = '[]'"))
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """Version 3: recommendations the committee agreed to close."""
+    metadata.create_all(conn, tables=[closures])
+
+
 # version -> step that upgrades a store at that version to the next one.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 class StoreError(PipelineError):
@@ -346,6 +362,23 @@ class Store:
             if rev.draft and rev.kind == "owner-returns" and rev.base == base.label:
                 return rev
         return None
+
+    def close_records(self, plan: Plan, record_ids: Sequence[str], agreed: str, revision: Revision) -> None:
+        """Record that the committee agreed these recommendations are complete and closed (all or none)."""
+        with self._begin() as conn:
+            for rid in record_ids:
+                conn.execute(sa.delete(closures).where(closures.c.plan_id == plan.id, closures.c.record_id == rid))
+                conn.execute(
+                    sa.insert(closures).values(
+                        plan_id=plan.id, record_id=rid, agreed=agreed, revision_label=revision.label, closed_at=_now()
+                    )
+                )
+
+    def closures(self, plan: Plan) -> dict[str, str]:
+        """Given a plan, return {record id: where and when the committee agreed to close it}."""
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(closures).where(closures.c.plan_id == plan.id).order_by(closures.c.pk)).all()
+        return {r.record_id: r.agreed for r in rows}
 
     def set_draft(self, revision: Revision, draft: bool) -> None:
         """Mark a revision as a draft or publish it."""

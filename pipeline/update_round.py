@@ -92,6 +92,9 @@ def make_owner_workbooks(
     chosen, revision = _chosen(store, plan, label, False)
     as_of = as_of or date.today()
     frame = flags_frame(history_of(store, chosen, revision), as_of)
+    closed = store.closures(chosen)
+    if closed and not frame.empty:
+        frame = frame[~frame["id"].isin(list(closed))].reset_index(drop=True)  # agreed closed: nothing more to report
     keys = owner_keys_of(frame)
     targets = [(key, outdir / f"{slug(key)}.xlsx") for key in keys]
     if not force:

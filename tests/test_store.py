@@ -245,6 +245,7 @@ def test_schema_version_and_migration_path(tmp_path: Path, monkeypatch: pytest.M
     with engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE revisions DROP COLUMN base_label"))
         conn.execute(sa.text("ALTER TABLE records DROP COLUMN updates"))
+        conn.execute(sa.text("DROP TABLE closures"))
         conn.execute(sa.text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
     upgraded = Store(url)

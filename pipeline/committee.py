@@ -1,0 +1,267 @@
+"""The quarterly committee paper: gather what it says from the store and views, then write .docx (and .pdf)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError, PipelineError
+from pipeline.export.paper import PaperContent, write_paper
+from pipeline.export.pdf import docx_to_pdf
+from pipeline.export.text import STATUS_WORDS, counts_to_text
+from pipeline.ingest import diff_between, history_of
+from pipeline.records import Diff, Plan, Record, Revision
+from pipeline.store import Store, describe_url
+from pipeline.timescales import clean_timescale, read_period
+from pipeline.views import flags_frame, squash, status_by_theme, status_counts
+
+META_KEYS = (
+    "from",
+    "to",
+    "subject",
+    "decision_no",
+    "classification",
+    "past_pathway",
+    "future_pathway",
+    "electoral_divisions",
+    "summary",
+    "recommendations",
+    "author",
+    "contact",
+    "background_documents",
+    "meeting_date",
+    "styles",
+)
+
+
+def load_meta(path: Path | None) -> dict[str, Any]:
+    """Given the paper's meta file (TOML, every key optional), return its settings."""
+    if path is None:
+        return {}
+    try:
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "meta file not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(str(path), f"cannot read the meta file ({error})") from None
+    unknown = sorted(set(meta) - set(META_KEYS))
+    if unknown:
+        raise ConfigError(str(path), f"unknown keys {', '.join(unknown)} (known: {', '.join(META_KEYS)})")
+    return meta
+
+
+def meeting_date(meta: dict[str, Any]) -> date | None:
+    """Given the meta settings, return the meeting date: `meeting_date`, else a date written in `to`."""
+    value = meta.get("meeting_date")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    m = re.search(r"\b(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})\b", str(meta.get("to", "")))
+    if m:
+        period = read_period(
+            clean_timescale(m.group(1)),
+            __import__("pipeline.settings", fromlist=["load_settings"]).load_settings().conventions,
+        )
+        if period:
+            return period[0]
+    return None
+
+
+def _added_text(old: str, new: str) -> str:
+    old_s, new_s = squash(old), squash(new)
+    added = new_s[len(old_s) :].strip() if old_s and new_s.startswith(old_s) else new_s
+    return added if len(added) <= 400 else added[:397] + "…"
+
+
+def _long(text: str, limit: int = 110) -> str:
+    text = squash(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def paper_content(
+    store: Store,
+    plan: Plan,
+    revision: Revision,
+    previous: Revision | None,
+    as_of: date,
+    meta: dict[str, Any],
+    include_drafts: bool = False,
+) -> PaperContent:
+    """Given a revision and the one to compare it with, return everything the paper says."""
+    history = history_of(store, plan, revision, include_drafts=include_drafts)
+    records: list[Record] = history[-1][1]
+    closed = store.closures(plan)
+    frame = flags_frame(history, as_of)
+    open_frame = frame[~frame["id"].isin(list(closed))] if not frame.empty else frame
+    counts_now = status_counts(records)
+    diff: Diff | None = (
+        diff_between(store, plan, previous, revision, include_drafts=include_drafts) if previous else None
+    )
+    counts_before = status_counts(store.records(previous)) if previous else None
+    by_theme = status_by_theme(frame)
+    theme_counts = tuple(
+        (str(theme), {s: int(by_theme.loc[theme, s]) for s in by_theme.columns})
+        for theme in by_theme.index
+        if theme != "Total"
+    )
+    moves, slipped, progress = [], [], []
+    if diff is not None:
+        for c in diff.changes:
+            if c.id in closed:
+                continue
+            if c.change == "status":
+                moves.append(
+                    f"{c.id}: {c.old['text'] or '(no status)'} ({STATUS_WORDS[c.old['value']]}) → {c.new['text'] or '(no status)'} ({STATUS_WORDS[c.new['value']]})"
+                )
+            elif c.change == "timescale":
+                days = c.detail.get("days_slipped")
+                how = (
+                    f"slipped {days} days"
+                    if days and days > 0
+                    else (f"brought forward {-days} days" if days else "reworded")
+                )
+                slipped.append(
+                    f"{c.id}: {c.old['text'] or '(none)'} (due {c.old['end'] or 'not set'}) → {c.new['text'] or '(none)'} (due {c.new['end'] or 'not set'}): {how}"
+                )
+            elif c.change == "progress":
+                progress.append(f"{c.id}: {_added_text(c.old or '', c.new or '')}")
+    attention = []
+    for r in open_frame.itertuples():
+        why = []
+        if r.overdue:
+            why.append(f"overdue: due {r.due}, status {r.status or '(none)'}")
+        if r.slipped:
+            why.append(f"slipped: first due {r.original_due}, now {r.due}")
+        if r.stale:
+            why.append("progress text unchanged since the last report")
+        if r.status_value == "not_reported":
+            why.append("no status reported")
+        if why:
+            attention.append((r.id, "; ".join(why), ", ".join(r.owner_keys), r.due or ""))
+    for_closure = tuple(
+        f"{r.id}: {_long(r.recommendation)} ({r.status})"
+        for r in open_frame.itertuples()
+        if r.status_value == "complete"
+    )
+    n = len(records)
+    counts_words = counts_to_text(counts_now)
+    since = ""
+    if diff is not None:
+        kinds = {k: sum(1 for c in diff.changes if c.change == k) for k in ("status", "timescale", "progress")}
+        since = (
+            f" Since the last report ({previous.label if previous else ''}) {kinds['status']} recommendation(s) changed status, "
+            f"{kinds['timescale']} timescale(s) changed and {kinds['progress']} have new progress."
+        )
+    summary = meta.get("summary") or (
+        f"This paper reports progress on the {n} recommendations of the {plan.name}, as at {as_of.strftime('%d %B %Y').lstrip('0')}: "
+        f"{counts_words}.{since}"
+    )
+    recommendations = meta.get("recommendations") or (
+        f"The Committee is asked to NOTE the progress made against the recommendations of the {plan.name}"
+        + (", and to AGREE whether the recommendations listed in section 5 can be closed." if for_closure else ".")
+    )
+    sources = [rev.source for rev, _ in history]
+    background = tuple(
+        [
+            *(f"{s} ({rev.label})" for (rev, _), s in zip(history, sources)),
+            *[str(b) for b in meta.get("background_documents", [])],
+        ]
+    )
+    contact = (
+        meta.get("contact") or meta.get("author") or "Contact details: not given (add `contact` to the meta file)."
+    )
+    return PaperContent(
+        meta=meta,
+        subject=str(meta.get("subject") or f"{plan.name}: progress report"),
+        plan=plan.name,
+        as_of=as_of.isoformat(),
+        revision_label=revision.label,
+        revision_title=revision.title,
+        previous_label=previous.label if previous else None,
+        columns=revision.columns,
+        records=tuple(records),
+        closed=closed,
+        summary=str(summary),
+        recommendations=str(recommendations),
+        introduction=(
+            f"This report sets out progress on the {n} recommendations of the {plan.name}, using revision {revision.label} "
+            f"of the action plan ({revision.source}).",
+            f"Overdue and stale items are worked out as at {as_of.isoformat()}, so the paper can be rebuilt exactly.",
+            "The full action plan is attached as Appendix A.",
+        ),
+        overview=f"Of the {n} recommendations, {counts_words}."
+        + (f" {len(closed)} have been closed by the Committee." if closed else ""),
+        counts_now=counts_now,
+        counts_before=counts_before,
+        theme_counts=theme_counts,
+        status_moves=tuple(moves),
+        slipped=tuple(slipped),
+        new_progress=tuple(progress),
+        attention=tuple(attention),
+        for_closure=for_closure,
+        background=background,
+        contact=tuple(contact if isinstance(contact, list) else [str(contact)]),
+    )
+
+
+def build_paper(
+    store: Store,
+    out: Path,
+    plan: str | None = None,
+    label: str | None = None,
+    since: str | None = None,
+    as_of: date | None = None,
+    meta_path: Path | None = None,
+    template: Path | None = None,
+    pdf: bool = False,
+    include_drafts: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Path, Path | None, list[str]]:
+    """Write the committee paper for a revision; return the .docx, the .pdf (if asked for) and notes."""
+    say = progress or (lambda _step: None)
+    meta = load_meta(meta_path)
+    if template is not None and not template.is_file():
+        raise ConfigError(str(template), "template not found: give a .docx file")
+    chosen = store.resolve_plan(plan)
+    revision = store.revision(chosen, label, include_drafts=include_drafts)
+    ordered = store.revisions(chosen, include_drafts=include_drafts)
+    if since is not None:
+        previous: Revision | None = store.revision(chosen, since, include_drafts=include_drafts)
+    else:
+        index = [r.id for r in ordered].index(revision.id)
+        previous = ordered[index - 1] if index > 0 else None
+    when = as_of or meeting_date(meta) or date.today()
+    say("gathering")
+    content = paper_content(store, chosen, revision, previous, when, meta, include_drafts)
+    say("writing the Word document")
+    try:
+        docx, notes = write_paper(out, content, template, meta.get("styles"))
+    except (KeyError, ValueError) as error:
+        raise PipelineError(str(template or out), f"cannot lay out the paper ({error})") from None
+    made_pdf = None
+    if pdf:
+        say("converting to PDF with LibreOffice")
+        made_pdf = docx_to_pdf(docx, docx.with_suffix(".pdf"))
+    return docx, made_pdf, notes
+
+
+def close_records(store: Store, ids: list[str], agreed: str, plan: str | None = None) -> tuple[Plan, Revision]:
+    """Record that the committee agreed these recommendations are closed (every id must be in the latest revision)."""
+    chosen = store.resolve_plan(plan)
+    latest = store.revision(chosen, None)
+    known = {r.id for r in store.records(latest)}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise PipelineError(
+            describe_url(store.url), f"no recommendation {', '.join(missing)} in revision {latest.label}: check the ids"
+        )
+    store.close_records(chosen, ids, agreed, latest)
+    return chosen, latest

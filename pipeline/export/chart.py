@@ -1,0 +1,67 @@
+"""The progress chart for the committee paper (matplotlib), with words for its alternative text."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen: draw to memory
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
+
+from pipeline.export.text import STATUS_WORDS
+
+# Colour and hatching together, so the chart reads in grey too; the legend names every status.
+_STYLE = {
+    "complete": ("#2e7d32", ""),
+    "partly_complete": ("#81c784", "//"),
+    "in_progress": ("#f9a825", ".."),
+    "not_started": ("#ef6c00", "xx"),
+    "not_reported": ("#9e9e9e", "\\\\"),
+    "unknown": ("#c62828", "--"),
+}
+
+
+def status_chart_png(table: pd.DataFrame, title: str) -> bytes:
+    """Given counts by theme (rows, no Total) and status (columns), return a stacked bar chart as PNG."""
+    themes = [str(t) for t in table.index]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(themes), 3) + 1.4), dpi=150)
+    left = [0] * len(themes)
+    for status in table.columns:
+        values = [int(v) for v in table[status]]
+        if not any(values):
+            continue
+        colour, hatch = _STYLE.get(status, ("#607d8b", ""))
+        ax.barh(
+            themes,
+            values,
+            left=left,
+            color=colour,
+            hatch=hatch,
+            edgecolor="black",
+            linewidth=0.5,
+            label=STATUS_WORDS.get(status, status),
+        )
+        left = [a + b for a, b in zip(left, values)]
+    ax.invert_yaxis()
+    ax.set_xlabel("Number of recommendations")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def status_chart_words(table: pd.DataFrame) -> str:
+    """Given the same counts, return them in words: the chart's alternative text."""
+    parts = []
+    for theme, row in table.iterrows():
+        counts = ", ".join(f"{int(n)} {STATUS_WORDS.get(s, s)}" for s, n in row.items() if int(n))
+        parts.append(f"{theme}: {counts or 'none'}")
+    return "Bar chart of recommendations by status for each theme. " + "; ".join(parts) + "."
