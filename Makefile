@@ -28,7 +28,8 @@ demo: $(STAMP)
 	$(BIN)/actionplan diff
 	$(BIN)/actionplan tracker -o output/tracker.xlsx
 	$(BIN)/actionplan tracker --by-owner output/owners
-	@echo "Done: see output/ (records, issues, the store actionplan.db, changes.json, tracker.xlsx, owners/)"
+	$(BIN)/actionplan report --meta input/paper.toml $$(command -v soffice >/dev/null && echo --pdf)
+	@echo "Done: see output/ (records, issues, the store actionplan.db, changes.json, tracker.xlsx, owners/, committee-paper.docx/.pdf)"
 
 ## Lint, type-check and run the whole test suite
 test: $(STAMP) lint
