@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -25,8 +26,9 @@ from pipeline.export.text import (
     issues_to_table,
     revisions_to_table,
 )
-from pipeline.extraction import extract_plan
-from pipeline.ingest import diff_between, history_of, ingest_file
+from pipeline.extraction import extract_isolated, extract_plan
+from pipeline.ingest import Ingested, diff_between, history_of, ingest_batch
+from pipeline.isolation import CAN_CAP_MEMORY, Limits
 from pipeline.records import Extraction, to_jsonable
 from pipeline.settings import load_settings
 from pipeline.store import STORE_ENV, Store, describe_url, store_url
@@ -81,6 +83,64 @@ def main(ctx: click.Context, config: str | None, debug: bool) -> None:
     ctx.obj = {"config": config, "debug": debug}
 
 
+def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that bound how much one PDF may take."""
+    options = [
+        click.option(
+            "--no-isolation", is_flag=True, help="Read PDFs in this process (no time or memory limit; for debugging)."
+        ),
+        click.option(
+            "--max-file-mb",
+            type=click.IntRange(1),
+            default=Limits.max_file_mb,
+            show_default=True,
+            help="Refuse PDFs larger than this.",
+        ),
+        click.option(
+            "--max-pages",
+            type=click.IntRange(1),
+            default=Limits.max_pages,
+            show_default=True,
+            help="Refuse PDFs with more pages.",
+        ),
+        click.option(
+            "--memory-limit",
+            type=click.IntRange(64),
+            default=Limits.memory_mb,
+            show_default=True,
+            help="MB of memory one PDF may use (Linux and macOS).",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(1),
+            default=Limits.seconds,
+            show_default=True,
+            help="Seconds one PDF may take.",
+        ),
+    ]
+    for option in options:
+        func = option(func)
+    return func
+
+
+def _limits(kwargs: dict[str, Any]) -> tuple[Limits, bool]:
+    limits = Limits(
+        seconds=kwargs.pop("time_limit"),
+        memory_mb=kwargs.pop("memory_limit"),
+        max_pages=kwargs.pop("max_pages"),
+        max_file_mb=kwargs.pop("max_file_mb"),
+    )
+    return limits, not kwargs.pop("no_isolation")
+
+
+def _read_plan(file: Path, password: str | None, settings: Any, limits: Limits, isolate: bool) -> Extraction:
+    """Extract one plan: in a child process within the limits, or here with a progress bar."""
+    if isolate:
+        return extract_isolated(file, password, settings, limits)
+    with _page_progress(f"Reading {file.name}") as progress:
+        return extract_plan(file, password=password, settings=settings, progress=progress, limits=limits)
+
+
 @contextmanager
 def _page_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """Yield a progress callback that draws a bar on stderr for long plans on a terminal."""
@@ -118,8 +178,11 @@ def _summary(extraction: Extraction) -> str:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output."
 )
 @click.option("--password", help="Password for an encrypted PDF.")
+@limit_options
 @click.pass_context
-def extract(ctx: click.Context, file: Path, fmt: str, output: Path | None, password: str | None) -> None:
+def extract(
+    ctx: click.Context, /, file: Path, fmt: str, output: Path | None, password: str | None, **limit_args: Any
+) -> None:
     """Extract the action-plan table in FILE into records.
 
     \b
@@ -128,8 +191,8 @@ def extract(ctx: click.Context, file: Path, fmt: str, output: Path | None, passw
       actionplan extract input/kcc-2015.pdf --format csv -o output/kcc-2015.csv
     """
     settings = load_settings(ctx.obj["config"])
-    with _page_progress(f"Reading {file.name}") as progress:
-        extraction = extract_plan(file, password=password, settings=settings, progress=progress)
+    limits, isolate = _limits(limit_args)
+    extraction = _read_plan(file, password, settings, limits, isolate)
     text = render_extraction(extraction, fmt)
     if output is None:
         click.echo(text, nl=False)
@@ -143,8 +206,9 @@ def extract(ctx: click.Context, file: Path, fmt: str, output: Path | None, passw
 @click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 if any error-severity issue is found.")
 @click.option("--password", help="Password for an encrypted PDF.")
+@limit_options
 @click.pass_context
-def validate(ctx: click.Context, file: Path, strict: bool, password: str | None) -> None:
+def validate(ctx: click.Context, /, file: Path, strict: bool, password: str | None, **limit_args: Any) -> None:
     """Check the plan in FILE and print its issues as a table.
 
     Exit code 0, or 1 under --strict when an error-severity issue exists.
@@ -155,8 +219,8 @@ def validate(ctx: click.Context, file: Path, strict: bool, password: str | None)
       actionplan validate input/kcc-2015.pdf --strict
     """
     settings = load_settings(ctx.obj["config"])
-    with _page_progress(f"Reading {file.name}") as progress:
-        extraction = extract_plan(file, password=password, settings=settings, progress=progress)
+    limits, isolate = _limits(limit_args)
+    extraction = _read_plan(file, password, settings, limits, isolate)
     if extraction.issues:
         click.echo(issues_to_table(extraction.issues), nl=False)
     click.echo(_summary(extraction))
@@ -191,61 +255,92 @@ drafts_option = click.option(
 @click.option("--as-of", help="The date the revision stands at, YYYY-MM-DD (default: a date printed in its title).")
 @click.option("--replace", is_flag=True, help="Overwrite an existing revision with the same label.")
 @click.option("--password", help="Password for encrypted PDFs.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="How many PDFs to read at once."
+)
+@limit_options
 @store_option
 @click.pass_context
 def ingest(
     ctx: click.Context,
+    /,
     files: tuple[Path, ...],
     plan: str | None,
     label: str | None,
     as_of: str | None,
     replace: bool,
     password: str | None,
+    jobs: int,
     store: str | None,
+    **limit_args: Any,
 ) -> None:
     """Extract, check and store each FILE as a new revision of its plan.
 
     A file joins the stored plan whose recommendations it matches, or starts a
     new plan named from its title. Re-ingesting the same file changes nothing.
+    Each PDF is read in a process of its own within the limits; a bad file is
+    reported and the rest go on (exit 1 if some failed, 2 if none could be ingested).
 
     \b
     Examples:
       actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
+      actionplan ingest plans/*.pdf --jobs 4
       actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --as-of 2016-03-31
     """
     if label and len(files) > 1:
         raise click.UsageError("--revision names one revision: give one FILE with it")
     settings = load_settings(ctx.obj["config"])
+    limits, isolate = _limits(limit_args)
     opened = _open_store(store)
-    failed: list[str] = []
-    for file in files:
-        try:
-            done = ingest_file(opened, file, plan, label, as_of, replace, password, settings)
-        except PipelineError as error:
-            if len(files) == 1:
-                raise
-            failed.append(str(error))
-            click.echo(f"actionplan: {error}", err=True)
-            continue
-        rev = done.revision
-        click.echo(f"{file}: {done.plan_note}")
-        if done.already_stored:
-            continue
-        records = done.extraction.records
-        click.echo(
-            f"  revision {rev.label} (as of {rev.as_of or 'unknown'}): {len(records)} records: {counts_to_text(status_counts(records))}"
+    if isolate and not CAN_CAP_MEMORY:
+        click.echo("note: this system cannot cap a process's memory; only the time limit applies", err=True)
+    show = sys.stderr.isatty() and len(files) > 1
+    bar = click.progressbar(length=len(files), label="Reading PDFs", file=sys.stderr) if show else None
+    with bar if bar is not None else contextlib.nullcontext():
+        results = ingest_batch(
+            opened,
+            list(files),
+            plan,
+            label,
+            as_of,
+            replace,
+            password,
+            settings,
+            jobs,
+            limits,
+            isolate,
+            on_extracted=(lambda _p: bar.update(1)) if bar is not None else None,
         )
-        click.echo("  " + _summary(done.extraction).split("; ", 1)[-1])
-        if done.diff is None:
-            click.echo("  first revision of this plan")
-        else:
-            kinds = Counter(c.change for c in done.diff.changes)
-            said = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items()) or "no record changes"
-            cols = f"; columns added: {', '.join(done.diff.columns_added)}" if done.diff.columns_added else ""
-            click.echo(f"  changes since {done.diff.old.label}: {said}{cols}")
+    failed = [(path, error) for path, error in results if isinstance(error, PipelineError)]
+    if len(files) == 1 and failed:
+        raise failed[0][1]
+    for path, done in results:
+        if not isinstance(done, PipelineError):
+            _say_ingested(path, done)
     if failed:
-        click.echo(f"actionplan: {len(failed)} of {len(files)} files could not be ingested (see above)", err=True)
+        click.echo(f"actionplan: {len(failed)} of {len(files)} files could not be ingested:", err=True)
+        for path, error in failed:
+            click.echo(f"  {path.name}: {error.message}", err=True)
         sys.exit(2 if len(failed) == len(files) else 1)
+
+
+def _say_ingested(path: Path, done: Ingested) -> None:
+    rev = done.revision
+    click.echo(f"{path}: {done.plan_note}")
+    if done.already_stored:
+        return
+    records = done.extraction.records
+    click.echo(
+        f"  revision {rev.label} (as of {rev.as_of or 'unknown'}): {len(records)} records: {counts_to_text(status_counts(records))}"
+    )
+    click.echo("  " + _summary(done.extraction).split("; ", 1)[-1])
+    if done.diff is None:
+        click.echo("  first revision of this plan")
+    else:
+        kinds = Counter(c.change for c in done.diff.changes)
+        said = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items()) or "no record changes"
+        cols = f"; columns added: {', '.join(done.diff.columns_added)}" if done.diff.columns_added else ""
+        click.echo(f"  changes since {done.diff.old.label}: {said}{cols}")
 
 
 @main.command()

@@ -27,6 +27,10 @@ class PipelineError(Exception):
         self.message = message
         super().__init__(f"{path}: {message}" if path else message)
 
+    def __reduce__(self) -> tuple[type[PipelineError], tuple[str | None, str]]:
+        # So the error crosses from the child process that read the file, intact.
+        return (self.__class__, (self.path, self.message))
+
 
 class InputError(PipelineError):
     """The input file cannot be used."""

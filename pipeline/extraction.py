@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.extract import read_pdf
+from pipeline.isolation import Limits, run_isolated
 from pipeline.normalise import rows_to_records
 from pipeline.records import Extraction, Source
 from pipeline.settings import Settings, load_settings
@@ -17,11 +18,34 @@ def extract_plan(
     password: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int, int], None] | None = None,
+    limits: Limits | None = None,
 ) -> Extraction:
     """Given a plan PDF, return its records and issues (raises InputError for unusable files)."""
     settings = settings or load_settings()
-    doc = read_pdf(path, password=password, settings=settings, progress=progress)
+    limits = limits or Limits()
+    doc = read_pdf(
+        path,
+        password=password,
+        settings=settings,
+        progress=progress,
+        max_pages=limits.max_pages,
+        max_mb=limits.max_file_mb,
+    )
     records, issues = rows_to_records(doc, settings)
     source = Source(doc.path, doc.sha256, doc.pages, doc.title, doc.columns)
     all_issues = (*doc.issues, *issues, *check_records(records, doc.columns))
     return Extraction(source, tuple(records), tuple(all_issues))
+
+
+def extract_isolated(
+    path: str | Path,
+    password: str | None = None,
+    settings: Settings | None = None,
+    limits: Limits | None = None,
+) -> Extraction:
+    """Like `extract_plan`, but in a child process within time and memory limits, so no file can hang or crash us."""
+    limits = limits or Limits()
+    extraction: Extraction = run_isolated(
+        str(path), extract_plan, Path(path), password, settings or load_settings(), None, limits, limits=limits
+    )
+    return extraction

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipeline.errors import InputError
-from pipeline.extraction import extract_plan
+from pipeline.errors import InputError, PipelineError
+from pipeline.extraction import extract_isolated, extract_plan
+from pipeline.isolation import Limits
 from pipeline.records import Diff, Extraction, Plan, Record, Revision
 from pipeline.settings import Settings, load_settings
 from pipeline.store import Store
@@ -90,6 +92,65 @@ def ingest_file(
     """Given a plan PDF, extract, check and store it as a revision; return what was stored and what changed."""
     settings = settings or load_settings()
     extraction = extract_plan(path, password=password, settings=settings)
+    return ingest_extraction(store, extraction, path, plan, label, as_of, replace)
+
+
+def ingest_batch(
+    store: Store,
+    files: Sequence[Path],
+    plan: str | None = None,
+    label: str | None = None,
+    as_of: str | None = None,
+    replace: bool = False,
+    password: str | None = None,
+    settings: Settings | None = None,
+    jobs: int = 1,
+    limits: Limits | None = None,
+    isolate: bool = True,
+    on_extracted: Callable[[Path], None] | None = None,
+) -> list[tuple[Path, Ingested | PipelineError]]:
+    """Extract many PDFs (each in its own child process, `jobs` at a time), then store them in the order given.
+
+    A bad file is reported in the result and the batch carries on.
+    """
+    settings = settings or load_settings()
+    limits = limits or Limits()
+
+    def extract_one(path: Path) -> Extraction | PipelineError:
+        try:
+            if isolate:
+                return extract_isolated(path, password, settings, limits)
+            return extract_plan(path, password=password, settings=settings, limits=limits)
+        except PipelineError as error:
+            return error
+        finally:
+            if on_extracted:
+                on_extracted(path)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        extracted = list(pool.map(extract_one, files))
+    results: list[tuple[Path, Ingested | PipelineError]] = []
+    for path, got in zip(files, extracted):
+        if isinstance(got, PipelineError):
+            results.append((path, got))
+            continue
+        try:
+            results.append((path, ingest_extraction(store, got, path, plan, label, as_of, replace)))
+        except PipelineError as error:
+            results.append((path, error))
+    return results
+
+
+def ingest_extraction(
+    store: Store,
+    extraction: Extraction,
+    path: str | Path,
+    plan: str | None = None,
+    label: str | None = None,
+    as_of: str | None = None,
+    replace: bool = False,
+) -> Ingested:
+    """Given a plan already extracted, store it as a revision; return what was stored and what changed."""
     source = extraction.source
     when = parse_as_of(as_of, str(path)) if as_of else as_of_from_title(source.title)
     existing = store.find_sha(source.sha256)

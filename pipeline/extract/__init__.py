@@ -19,7 +19,7 @@ from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from pipeline.errors import DamagedPdfError, EncryptedPdfError, NoTableError, NoTextLayerError
+from pipeline.errors import DamagedPdfError, EncryptedPdfError, InputError, NoTableError, NoTextLayerError
 from pipeline.extract.columns import ColumnGeom
 from pipeline.extract.geometry import Rule, Word
 from pipeline.extract.header import HeaderMatcher
@@ -193,6 +193,8 @@ def read_pdf(
     password: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_pages: int | None = None,
+    max_mb: int | None = None,
 ) -> SourceDocument:
     """Given a PDF path, return the action-plan table in it as a SourceDocument.
 
@@ -202,6 +204,11 @@ def read_pdf(
     settings = settings or load_settings()
     name = str(path)
     data = sniff_pdf(path)
+    if max_mb is not None and len(data) > max_mb * 1024 * 1024:
+        raise InputError(
+            name,
+            f"is {len(data) // (1024 * 1024)} MB, over the {max_mb} MB limit: raise --max-file-mb if it really is a plan",
+        )
     matcher = HeaderMatcher(settings.headers)
     label_res = settings.label_patterns
     strong = tuple(p for p in label_res if p.pattern.startswith("^(?:R"))
@@ -223,6 +230,11 @@ def read_pdf(
             n_pages = len(pdf.pages)
         except Exception as error:
             raise _open_error(name, error, password) from None
+        if max_pages is not None and n_pages > max_pages:
+            raise InputError(
+                name,
+                f"has {n_pages} pages, over the {max_pages}-page limit: raise --max-pages if it really is one plan",
+            )
         for index in range(n_pages):
             page = None
             try:

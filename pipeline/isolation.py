@@ -1,0 +1,143 @@
+"""Run one risky job (reading one PDF) in a child process with a time limit and a memory cap.
+
+pdfminer has no limit on stream expansion, some pages recurse for minutes, and
+pdfium can abort the whole process under memory pressure: no try/except catches
+that. In a child, each of these becomes one clean error and the batch goes on.
+Where `resource.setrlimit` is missing (Windows), only the time limit applies.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.errors import InputError, PipelineError
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
+
+CAN_CAP_MEMORY = resource is not None and hasattr(resource, "RLIMIT_AS")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one file may take: seconds, megabytes of memory (beyond start-up), pages."""
+
+    seconds: float = 120.0
+    memory_mb: int = 2048
+    max_pages: int = 5000
+    max_file_mb: int = 300
+
+
+class LimitError(InputError):
+    """A file needed more time or memory than allowed."""
+
+
+def _context() -> Any:
+    # fork is cheap and keeps the parent's imports; elsewhere spawn is the only choice.
+    return mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def _cap_memory(megabytes: int) -> None:
+    if not CAN_CAP_MEMORY:
+        return
+    in_use = 0
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    in_use = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    limit = in_use + megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], memory_mb: int) -> None:
+    try:
+        _cap_memory(memory_mb)
+        result: tuple[str, Any] = ("ok", func(*args, **kwargs))
+    except PipelineError as error:
+        result = ("error", error)
+    except MemoryError:
+        result = ("memory", None)
+    except RecursionError:
+        result = ("damaged", "its objects nest too deeply to read")
+    except BaseException as error:  # anything else is reported, never raised past the child
+        result = ("crash", f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}")
+    try:
+        conn.send(result)
+    except Exception as error:  # the result itself could not be sent (e.g. too large)
+        conn.send(("crash", f"could not return the result ({type(error).__name__})"))
+    finally:
+        conn.close()
+
+
+def run_isolated(name: str, func: Callable[..., Any], *args: Any, limits: Limits = Limits(), **kwargs: Any) -> Any:
+    """Call func(*args, **kwargs) in a child process within the limits; return its result or raise a clear error."""
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, func, args, kwargs, limits.memory_mb), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        ready = parent.poll(limits.seconds)
+        if not ready:
+            _stop(proc)
+            raise LimitError(
+                name,
+                f"took longer than {limits.seconds:.0f} s to read and was stopped (damaged or hostile?); raise --time-limit to try harder",
+            )
+        try:
+            kind, value = parent.recv()
+        except EOFError:
+            proc.join(5)
+            code = proc.exitcode
+            raise InputError(
+                name,
+                f"made the PDF reader crash ({_signal_name(code)}): the file is probably damaged; save a new copy and try again",
+            ) from None
+    finally:
+        parent.close()
+        proc.join(5)
+        if proc.is_alive():
+            _stop(proc)
+    if kind == "ok":
+        return value
+    if kind == "error":
+        raise value
+    if kind == "memory":
+        raise LimitError(
+            name,
+            f"needed more than {limits.memory_mb} MB of memory to read and was stopped (a decompression bomb?); raise --memory-limit to try harder",
+        )
+    if kind == "damaged":
+        raise InputError(name, f"is damaged: {value}; save a new copy and try again")
+    raise InputError(
+        name, f"could not be read ({str(value).splitlines()[0]}); run with --debug --no-isolation for details"
+    )
+
+
+def _stop(proc: Any) -> None:
+    proc.terminate()
+    proc.join(2)
+    if proc.is_alive() and hasattr(signal, "SIGKILL"):
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(2)
+
+
+def _signal_name(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
