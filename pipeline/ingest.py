@@ -14,7 +14,7 @@ from pipeline.extraction import extract_isolated, extract_plan
 from pipeline.isolation import Limits
 from pipeline.records import Diff, Extraction, Plan, Record, Revision
 from pipeline.settings import Settings, load_settings
-from pipeline.store import Store
+from pipeline.store import AlreadyStoredError, Store
 from pipeline.timescales import clean_timescale, read_period
 from pipeline.views import diff_revisions, lineages, match_records
 
@@ -162,19 +162,24 @@ def ingest_extraction(
         plan_name, note = plan, (f"added to plan {plan!r}" if plan in known else f"started a new plan {plan!r}")
     else:
         plan_name, note = _choose_plan(store, extraction.records, source.title)
-    revision = store.add_revision(
-        plan_name,
-        label,
-        when,
-        source.title,
-        Path(source.path).name,
-        source.sha256,
-        source.pages,
-        source.columns,
-        extraction.records,
-        extraction.issues,
-        replace=replace,
-    )
+    try:
+        revision = store.add_revision(
+            plan_name,
+            label,
+            when,
+            source.title,
+            Path(source.path).name,
+            source.sha256,
+            source.pages,
+            source.columns,
+            extraction.records,
+            extraction.issues,
+            replace=replace,
+        )
+    except AlreadyStoredError as stored:
+        existing = stored.revision
+        note = f"already stored as revision {existing.label} of plan {existing.plan!r}: nothing changed"
+        return Ingested(existing, extraction, note, True, None)
     return Ingested(revision, extraction, note, False, diff_with_previous(store, revision))
 
 

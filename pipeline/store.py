@@ -10,6 +10,7 @@ transaction: a failed ingest leaves no partial revision.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -24,7 +25,7 @@ from pipeline.records import BBox, Column, Issue, Plan, Record, Revision, Status
 
 DEFAULT_STORE = Path("output") / "actionplan.db"
 STORE_ENV = "ACTIONPLAN_STORE"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 meta = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True), sa.Column("value", sa.Text))
@@ -53,6 +54,7 @@ revisions = sa.Table(
     sa.Column("draft", sa.Boolean, nullable=False, default=False),
     sa.Column("base_label", sa.String(100)),
     sa.UniqueConstraint("plan_id", "label"),
+    sa.Index("ux_revisions_plan_sha", "plan_id", "sha256", unique=True),
 )
 records = sa.Table(
     "records",
@@ -119,12 +121,25 @@ def _v2_to_v3(conn: Connection) -> None:
     metadata.create_all(conn, tables=[closures])
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    """Version 4: one file is stored once per plan, even when two runs ingest it at the same moment."""
+    conn.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS ux_revisions_plan_sha ON revisions (plan_id, sha256)"))
+
+
 # version -> step that upgrades a store at that version to the next one.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 class StoreError(PipelineError):
     """The store cannot be opened, or a request on it cannot be met."""
+
+
+class AlreadyStoredError(Exception):
+    """The file is already a revision of this plan (another run may have stored it a moment ago)."""
+
+    def __init__(self, revision: Revision) -> None:
+        super().__init__(revision.label)
+        self.revision = revision
 
 
 def store_url(store: str | None) -> str:
@@ -168,6 +183,7 @@ class Store:
             raise StoreError(describe_url(url), f"cannot use this database ({error})") from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "begin", _sqlite_begin_immediate)
         self._ensure_schema()
 
     def close(self) -> None:
@@ -293,11 +309,65 @@ class Store:
         draft: bool = False,
         base: str | None = None,
     ) -> Revision:
-        """Store one revision (creating its plan if new) in a single transaction, and return it."""
+        """Store one revision (creating its plan if new) in a single transaction, and return it.
+
+        Two writers racing for the same label, plan name or file retry: the later one
+        sees the earlier one's revision. The same file (SHA-256) already in the plan is
+        reported with AlreadyStoredError.
+        """
+        args = (
+            plan_name,
+            label,
+            as_of,
+            title,
+            source,
+            sha256,
+            pages,
+            columns,
+            new_records,
+            new_issues,
+            kind,
+            replace,
+            draft,
+            base,
+        )
+        for attempt in range(6):
+            try:
+                return self._add_revision_once(*args)
+            except sa.exc.IntegrityError:
+                if attempt == 5:
+                    raise StoreError(
+                        describe_url(self.url), "another run kept writing the same revision: try again"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _add_revision_once(
+        self,
+        plan_name: str,
+        label: str | None,
+        as_of: str | None,
+        title: str,
+        source: str,
+        sha256: str,
+        pages: int,
+        columns: Sequence[Column],
+        new_records: Sequence[Record],
+        new_issues: Sequence[Issue],
+        kind: str,
+        replace: bool,
+        draft: bool,
+        base: str | None,
+    ) -> Revision:
         with self._begin() as conn:
             plan_id = conn.execute(sa.select(plans.c.id).where(plans.c.name == plan_name)).scalar()
             if plan_id is None:
                 plan_id = _new_id(conn.execute(sa.insert(plans).values(name=plan_name, created_at=_now())))
+            same = conn.execute(
+                sa.select(revisions).where(revisions.c.plan_id == plan_id, revisions.c.sha256 == sha256)
+            ).first()
+            if same is not None and not (replace and same.label == label):
+                raise AlreadyStoredError(_revision(same, plan_name))
             taken = {r.label: r for r in conn.execute(sa.select(revisions).where(revisions.c.plan_id == plan_id))}
             if label is None:
                 n = len(taken) + 1
@@ -392,7 +462,13 @@ def _new_id(result: Any) -> int:
     return int(key[0])
 
 
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # Take SQLite's write lock at the start, so two runs' read-then-write transactions queue, not clash.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # let the "begin" event issue BEGIN IMMEDIATE
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -145,6 +145,16 @@ def _word(chars: list[tuple[float, float, float, float, str, str, float]]) -> Wo
     )
 
 
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Given an exception, say whether `kind` is anywhere in its chain of causes."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _open_error(path: str, error: BaseException, password: str | None) -> Exception:
     """Given what pdfplumber raised on open, return the error a user can act on."""
     cause: BaseException | None = error
@@ -242,6 +252,8 @@ def read_pdf(
                 words, rules = _page_content(page)
                 height = float(page.height)
             except Exception as error:  # pdfminer raises many unrelated types for damaged pages
+                if _caused_by(error, MemoryError):
+                    raise MemoryError from None  # the memory cap was hit: say so, not "damaged"
                 raise DamagedPdfError(
                     name,
                     f"page {index + 1} cannot be read ({type(error).__name__}): save a new copy of the PDF and try again",
