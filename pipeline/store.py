@@ -9,6 +9,7 @@ transaction: a failed ingest leaves no partial revision.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -162,6 +163,21 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _retry_on_conflict(write: Callable[..., Revision]) -> Callable[..., Revision]:
+    """Retry a write that lost a race (a unique label, plan name or file taken a moment before by another run)."""
+
+    @functools.wraps(write)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Revision:
+        for attempt in range(6):
+            try:
+                return write(self, *args, **kwargs)
+            except sa.exc.IntegrityError:
+                time.sleep(0.05 * (attempt + 1))
+        raise StoreError(describe_url(self.url), "another run kept writing the same revision: try again")
+
+    return wrapper
+
+
 class Store:
     """A connection to the revisions store."""
 
@@ -292,6 +308,7 @@ class Store:
             ).all()
         return [Issue(r.severity, r.message, r.record, r.field) for r in rows]
 
+    @_retry_on_conflict
     def add_revision(
         self,
         plan_name: str,
@@ -315,50 +332,6 @@ class Store:
         sees the earlier one's revision. The same file (SHA-256) already in the plan is
         reported with AlreadyStoredError.
         """
-        args = (
-            plan_name,
-            label,
-            as_of,
-            title,
-            source,
-            sha256,
-            pages,
-            columns,
-            new_records,
-            new_issues,
-            kind,
-            replace,
-            draft,
-            base,
-        )
-        for attempt in range(6):
-            try:
-                return self._add_revision_once(*args)
-            except sa.exc.IntegrityError:
-                if attempt == 5:
-                    raise StoreError(
-                        describe_url(self.url), "another run kept writing the same revision: try again"
-                    ) from None
-                time.sleep(0.05 * (attempt + 1))
-        raise AssertionError("unreachable")
-
-    def _add_revision_once(
-        self,
-        plan_name: str,
-        label: str | None,
-        as_of: str | None,
-        title: str,
-        source: str,
-        sha256: str,
-        pages: int,
-        columns: Sequence[Column],
-        new_records: Sequence[Record],
-        new_issues: Sequence[Issue],
-        kind: str,
-        replace: bool,
-        draft: bool,
-        base: str | None,
-    ) -> Revision:
         with self._begin() as conn:
             plan_id = conn.execute(sa.select(plans.c.id).where(plans.c.name == plan_name)).scalar()
             if plan_id is None:

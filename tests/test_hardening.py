@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import signal
@@ -20,10 +19,9 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.store import Store, metadata
+from pipeline.store import Store
 from tests.conftest import DATA
 
-PG_ENV = "ACTIONPLAN_TEST_PG_URL"
 FUZZ_CASES = 520
 
 
@@ -208,23 +206,6 @@ def test_batch_ingest_stores_the_good_and_reports_the_bad(tmp_path: Path) -> Non
     opened.close()
     none = _run("ingest", *bad, "--store", str(store))
     assert none.returncode == 2
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    pg = os.environ.get(PG_ENV)
-    if not pg:
-        reason = f"no PostgreSQL server configured (set {PG_ENV}; .ci/run does)"
-        if os.environ.get("ACTIONPLAN_REQUIRE_ALL") == "1":
-            pytest.fail(f"ACTIONPLAN_REQUIRE_ALL=1 but {reason}")
-        pytest.skip(reason)
-    engine = sa.create_engine(pg)
-    metadata.drop_all(engine)
-    engine.dispose()
-    yield pg
 
 
 def test_two_ingests_at_once_lose_and_duplicate_nothing(url: str) -> None:

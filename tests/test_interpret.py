@@ -14,7 +14,7 @@ from pipeline.extraction import extract_plan
 from pipeline.owners import owner_key, owner_keys, slug
 from pipeline.settings import load_settings
 from pipeline.statuses import parse_status
-from tests.conftest import DATA
+from tests.conftest import DATA, KCC_OWNER_KEYS
 
 SETTINGS = load_settings()
 
@@ -133,14 +133,7 @@ def test_kcc_2015_figures() -> None:
         ("R27", "R17"),
     }
     keys = {k for r in extraction.records for k in r.owner_keys}
-    assert keys == {
-        "Commissioning",
-        "Procurement",
-        "Policy",
-        "Transformation Team",
-        "Performance and Risk",
-        "Policy with Commissioning and Procurement",
-    }
+    assert keys == KCC_OWNER_KEYS
 
 
 def test_validate_prints_a_table_and_exits_by_strictness(tmp_path: Path) -> None:

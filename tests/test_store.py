@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,25 +20,7 @@ from pipeline.views import diff_to_jsonable, flags_frame, history_frame
 from tests.conftest import DATA
 from tests.renderings import STANDARD, Variant, render
 
-PG_ENV = "ACTIONPLAN_TEST_PG_URL"
 REVISIONS = ["kcc-2014", "kcc-2015", "kcc-2015q4"]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    pg = os.environ.get(PG_ENV)
-    if not pg:
-        reason = f"no PostgreSQL server configured (set {PG_ENV}=postgresql+psycopg://user:pw@host/db; .ci/run does)"
-        if os.environ.get("ACTIONPLAN_REQUIRE_ALL") == "1":
-            pytest.fail(f"ACTIONPLAN_REQUIRE_ALL=1 but {reason}")
-        pytest.skip(reason)
-    engine = sa.create_engine(pg)
-    metadata.drop_all(engine)
-    engine.dispose()
-    yield pg
 
 
 def ingest_all(store: Store, names: list[str] = REVISIONS) -> None:

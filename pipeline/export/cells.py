@@ -38,6 +38,11 @@ STATUS_FILLS = {
 }
 
 
+def iso_date(value: str | None) -> date | None:
+    """Given an ISO date string (or None), return a date for a real date cell."""
+    return date.fromisoformat(value) if value else None
+
+
 def clean_text(text: str) -> str:
     """Given text, return it without the control characters a workbook cannot hold (tabs and newlines stay)."""
     return str(ILLEGAL_CHARACTERS_RE.sub("", text))

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.export.cells import BOLD, WRAP, put, save_workbook, set_widths, write_rows
+from pipeline.export.cells import BOLD, WRAP, iso_date, put, save_workbook, set_widths, write_rows
 from pipeline.records import Revision
 
 META_SHEET = "_actionplan"
@@ -70,7 +70,6 @@ def write_owner_workbook(
     header = [n for n, _ in CONTEXT_COLUMNS] + [n for n, _ in INPUT_COLUMNS]
     rows = []
     for r in frame.itertuples():
-        due = date.fromisoformat(r.due) if r.due else None
         rows.append(
             [
                 r.id,
@@ -79,7 +78,7 @@ def write_owner_workbook(
                 r.proposed_actions,
                 list(r.owners),
                 r.timescale,
-                due,
+                iso_date(r.due),
                 r.status,
                 r.progress,
             ]

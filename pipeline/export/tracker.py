@@ -14,7 +14,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from pipeline.export.cells import BOLD, STATUS_FILLS, WRAP, put, save_workbook, set_widths, write_rows
+from pipeline.export.cells import BOLD, STATUS_FILLS, WRAP, iso_date, put, save_workbook, set_widths, write_rows
 from pipeline.export.text import STATUS_WORDS
 from pipeline.records import Issue, Revision
 
@@ -44,10 +44,6 @@ def _yes(flag: Any) -> str:
     return "Yes" if bool(flag) else "No"
 
 
-def _due(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def write_tracker(
     path: str | Path,
     revision: Revision,
@@ -75,7 +71,7 @@ def write_tracker(
                 r.proposed_actions,
                 list(r.owners),
                 r.timescale,
-                _due(r.due),
+                iso_date(r.due),
                 r.rule or ("could not be read" if r.timescale else ""),
                 r.status,
                 STATUS_WORDS.get(r.status_value, r.status_value),
