@@ -134,10 +134,10 @@ def _limits(kwargs: dict[str, Any]) -> tuple[Limits, bool]:
 
 
 def _read_plan(file: Path, password: str | None, settings: Any, limits: Limits, isolate: bool) -> Extraction:
-    """Extract one plan: in a child process within the limits, or here with a progress bar."""
-    if isolate:
-        return extract_isolated(file, password, settings, limits)
+    """Extract one plan, with a progress bar for long ones: in a child process within the limits, or here."""
     with _page_progress(f"Reading {file.name}") as progress:
+        if isolate:
+            return extract_isolated(file, password, settings, limits, progress)
         return extract_plan(file, password=password, settings=settings, progress=progress, limits=limits)
 
 

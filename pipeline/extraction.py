@@ -42,10 +42,10 @@ def extract_isolated(
     password: str | None = None,
     settings: Settings | None = None,
     limits: Limits | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Extraction:
     """Like `extract_plan`, but in a child process within time and memory limits, so no file can hang or crash us."""
     limits = limits or Limits()
-    extraction: Extraction = run_isolated(
-        str(path), extract_plan, Path(path), password, settings or load_settings(), None, limits, limits=limits
-    )
+    kwargs = {"password": password, "settings": settings or load_settings(), "limits": limits}
+    extraction: Extraction = run_isolated(str(path), extract_plan, (Path(path),), kwargs, limits, progress)
     return extraction

@@ -12,6 +12,7 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,9 +62,13 @@ def _cap_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], memory_mb: int) -> None:
+def _child(
+    conn: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], memory_mb: int, report: bool
+) -> None:
     try:
         _cap_memory(memory_mb)
+        if report:
+            kwargs = {**kwargs, "progress": lambda done, total: conn.send(("progress", (done, total)))}
         result: tuple[str, Any] = ("ok", func(*args, **kwargs))
     except PipelineError as error:
         result = ("error", error)
@@ -81,30 +86,46 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: d
         conn.close()
 
 
-def run_isolated(name: str, func: Callable[..., Any], *args: Any, limits: Limits = Limits(), **kwargs: Any) -> Any:
-    """Call func(*args, **kwargs) in a child process within the limits; return its result or raise a clear error."""
+def run_isolated(
+    name: str,
+    func: Callable[..., Any],
+    args: tuple[Any, ...] = (),
+    kwargs: dict[str, Any] | None = None,
+    limits: Limits = Limits(),
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """Call func(*args, **kwargs) in a child process within the limits; return its result or raise a clear error.
+
+    With `progress`, func is given a `progress` callback whose calls come back here.
+    """
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, func, args, kwargs, limits.memory_mb), daemon=True)
+    proc = ctx.Process(
+        target=_child, args=(child, func, args, kwargs or {}, limits.memory_mb, progress is not None), daemon=True
+    )
     proc.start()
     child.close()
+    deadline = time.monotonic() + limits.seconds
     try:
-        ready = parent.poll(limits.seconds)
-        if not ready:
-            _stop(proc)
-            raise LimitError(
-                name,
-                f"took longer than {limits.seconds:.0f} s to read and was stopped (damaged or hostile?); raise --time-limit to try harder",
-            )
-        try:
-            kind, value = parent.recv()
-        except EOFError:
-            proc.join(5)
-            code = proc.exitcode
-            raise InputError(
-                name,
-                f"made the PDF reader crash ({_signal_name(code)}): the file is probably damaged; save a new copy and try again",
-            ) from None
+        while True:
+            if not parent.poll(max(0.0, deadline - time.monotonic())):
+                _stop(proc)
+                raise LimitError(
+                    name,
+                    f"took longer than {limits.seconds:.0f} s to read and was stopped (damaged or hostile?); raise --time-limit to try harder",
+                )
+            try:
+                kind, value = parent.recv()
+            except EOFError:
+                proc.join(5)
+                raise InputError(
+                    name,
+                    f"made the PDF reader crash ({_signal_name(proc.exitcode)}): the file is probably damaged; save a new copy and try again",
+                ) from None
+            if kind != "progress":
+                break
+            if progress is not None:
+                progress(*value)
     finally:
         parent.close()
         proc.join(5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import signal
@@ -270,3 +271,28 @@ def test_interrupted_ingest_leaves_the_store_as_it_was(how: str, tmp_path: Path)
     with opened.engine.connect() as conn:
         assert conn.execute(sa.text("select count(*) from records")).scalar() == 27
     opened.close()
+
+
+def test_isolated_extraction_reports_page_progress() -> None:
+    from pipeline.extraction import extract_isolated
+
+    seen: list[tuple[int, int]] = []
+    extraction = extract_isolated(DATA / "kcc-2014.pdf", progress=lambda done, total: seen.append((done, total)))
+    assert len(extraction.records) == 27 and seen == [(n, 10) for n in range(1, 11)]
+
+
+def test_a_job_over_its_time_limit_is_stopped() -> None:
+    from pipeline.isolation import LimitError, Limits, run_isolated
+
+    started = time.monotonic()
+    with pytest.raises(LimitError, match="longer than 1 s"):
+        run_isolated("slow.pdf", time.sleep, (30,), limits=Limits(seconds=1))
+    assert time.monotonic() - started < 20
+
+
+def test_a_job_that_aborts_the_process_is_one_clean_error() -> None:
+    from pipeline.errors import InputError
+    from pipeline.isolation import run_isolated
+
+    with pytest.raises(InputError, match="crash"):
+        run_isolated("abort.pdf", os.abort)
