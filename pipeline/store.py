@@ -135,6 +135,10 @@ class StoreError(PipelineError):
     """The store cannot be opened, or a request on it cannot be met."""
 
 
+class ChangedMeanwhileError(StoreError):
+    """A conditional write found that another run had changed what it was based on."""
+
+
 class AlreadyStoredError(Exception):
     """The file is already a revision of this plan (another run may have stored it a moment ago)."""
 
@@ -325,8 +329,13 @@ class Store:
         replace: bool = False,
         draft: bool = False,
         base: str | None = None,
+        expected: int | None = None,
     ) -> Revision:
         """Store one revision (creating its plan if new) in a single transaction, and return it.
+
+        `expected` makes the write conditional: the id of the revision this one replaces,
+        or 0 when none should exist yet; if another run changed it meanwhile,
+        ChangedMeanwhileError is raised and nothing is written.
 
         Two writers racing for the same label, plan name or file retry: the later one
         sees the earlier one's revision. The same file (SHA-256) already in the plan is
@@ -342,6 +351,10 @@ class Store:
             if same is not None and not (replace and same.label == label):
                 raise AlreadyStoredError(_revision(same, plan_name))
             taken = {r.label: r for r in conn.execute(sa.select(revisions).where(revisions.c.plan_id == plan_id))}
+            if expected is not None and label is not None and (taken[label].id if label in taken else 0) != expected:
+                raise ChangedMeanwhileError(
+                    describe_url(self.url), f"revision {label!r} was changed by another run meanwhile"
+                )
             if label is None:
                 n = len(taken) + 1
                 while f"r{n}" in taken:

@@ -25,7 +25,7 @@ from pipeline.records import Column, Issue, Plan, Record, Revision, Update
 from pipeline.returns import ReturnedWorkbook, WorkbookError, read_return
 from pipeline.settings import Settings, load_settings
 from pipeline.statuses import parse_status
-from pipeline.store import Store, describe_url
+from pipeline.store import ChangedMeanwhileError, Store, describe_url
 from pipeline.views import (
     diff_to_jsonable,
     flags_frame,
@@ -235,6 +235,34 @@ def collect_returns(
     chosen = store.resolve_plan(plan_name)
     base = store.revision(chosen, base_label, include_drafts=True)
     latest = store.revisions(chosen)[-1]
+    for attempt in range(5):
+        # Another collect may write the same draft meanwhile: then start again from its result.
+        try:
+            new_draft, accepted, rejected, conflicts, stale, chase = _collect_once(
+                store, chosen, base, latest, returned, label, settings, day
+            )
+            break
+        except ChangedMeanwhileError:
+            if attempt == 4:
+                raise
+    title = f"Collect report: {chosen.name}, returns against revision {base.label}" + (
+        f" -> draft {new_draft.label}" if new_draft else ""
+    )
+    path = write_collect_report(report, title, accepted, rejected, conflicts, stale, chase)
+    return Collected(new_draft, accepted, rejected, conflicts, stale, chase, failed, path)
+
+
+def _collect_once(
+    store: Store,
+    chosen: Plan,
+    base: Revision,
+    latest: Revision,
+    returned: Sequence[ReturnedWorkbook],
+    label: str | None,
+    settings: Settings,
+    day: str,
+) -> tuple[Revision | None, list[list[Any]], list[list[Any]], list[list[Any]], list[list[Any]], list[list[Any]]]:
+    """Check every returned row against the base revision and write the draft (conditionally on it being unchanged)."""
     base_records = {r.id: r for r in store.records(base)}
     draft = store.draft_for(chosen, base)
     current = {r.id: r for r in store.records(draft)} if draft else dict(base_records)
@@ -261,7 +289,14 @@ def collect_returns(
             if rec is None:
                 if given:
                     rejected.append(
-                        [row.id, wb.owner, name, "ID", row.id, f"no recommendation {row.id} in revision {base.label}"]
+                        [
+                            row.id,
+                            wb.owner,
+                            name,
+                            "ID",
+                            row.id,
+                            f"no recommendation {row.id} in revision {base.label}",
+                        ]
                     )
                 continue
             if not given:
@@ -358,11 +393,7 @@ def collect_returns(
             draft=True,
             base=base.label,
         )
-    title = f"Collect report: {chosen.name}, returns against revision {base.label}" + (
-        f" -> draft {new_draft.label}" if new_draft else ""
-    )
-    path = write_collect_report(report, title, accepted, rejected, conflicts, stale, chase)
-    return Collected(new_draft, accepted, rejected, conflicts, stale, chase, failed, path)
+    return new_draft, accepted, rejected, conflicts, stale, chase
 
 
 def approve_draft(store: Store, label: str, plan: str | None = None) -> Revision:

@@ -296,3 +296,47 @@ def test_a_job_that_aborts_the_process_is_one_clean_error() -> None:
 
     with pytest.raises(InputError, match="crash"):
         run_isolated("abort.pdf", os.abort)
+
+
+def test_two_collects_at_once_keep_both_owners_updates(url: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    from pipeline.ingest import ingest_file
+    from pipeline.update_round import make_owner_workbooks
+
+    opened = Store(url)
+    ingest_file(opened, DATA / "kcc-2015.pdf")
+    written = dict(make_owner_workbooks(opened, tmp_path / "owners")[0])
+    for owner, rid in (("Policy", "R6"), ("Procurement", "R12")):
+        wb = openpyxl.load_workbook(written[owner])
+        ws = wb["Updates"]
+        row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == rid)
+        ws.cell(row, 10).value = f"{owner} update on {rid}"
+        wb.save(written[owner])
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "collect",
+                str(written[o]),
+                "-o",
+                str(tmp_path / f"{o}.xlsx"),
+                "--store",
+                url,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for o in ("Policy", "Procurement")
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err
+    plan = opened.resolve_plan(None)
+    (draft,) = [r for r in opened.revisions(plan, include_drafts=True) if r.draft]
+    progress = {r.id: r.progress for r in opened.records(draft)}
+    assert "Policy update on R6" in progress["R6"] and "Procurement update on R12" in progress["R12"]
+    opened.close()
