@@ -27,7 +27,7 @@ from pipeline.export.text import (
     revisions_to_table,
 )
 from pipeline.extraction import extract_isolated, extract_plan
-from pipeline.ingest import Ingested, diff_between, history_of, ingest_batch
+from pipeline.ingest import Ingested, diff_labels, history_of, ingest_batch
 from pipeline.isolation import CAN_CAP_MEMORY, Limits
 from pipeline.records import Extraction, to_jsonable
 from pipeline.settings import load_settings
@@ -379,23 +379,7 @@ def diff(old: str | None, new: str | None, plan: str | None, fmt: str, include_d
       actionplan diff r1 r2 --format json
     """
     opened = _open_store(store)
-    chosen = opened.resolve_plan(plan)
-    ordered = opened.revisions(chosen, include_drafts=include_drafts)
-    if len(ordered) < 2 and not (old and new):
-        raise PipelineError(
-            describe_url(opened.url), f"plan {chosen.name!r} has {len(ordered)} revision(s): ingest another to compare"
-        )
-    new_rev = opened.revision(chosen, new, include_drafts) if new else ordered[-1]
-    if old:
-        old_rev = opened.revision(chosen, old, include_drafts)
-    else:
-        index = [r.id for r in ordered].index(new_rev.id)
-        if index == 0:
-            raise PipelineError(
-                describe_url(opened.url), f"{new_rev.label} is the first revision: name an OLD revision"
-            )
-        old_rev = ordered[index - 1]
-    result = diff_between(opened, chosen, old_rev, new_rev, include_drafts=include_drafts)
+    result = diff_labels(opened, plan, old, new, include_drafts)
     if fmt == "json":
         click.echo(json.dumps(diff_to_jsonable(result), ensure_ascii=False, indent=2))
     elif fmt == "csv":

@@ -14,7 +14,7 @@ from pipeline.extraction import extract_isolated, extract_plan
 from pipeline.isolation import Limits
 from pipeline.records import Diff, Extraction, Plan, Record, Revision
 from pipeline.settings import Settings, load_settings
-from pipeline.store import AlreadyStoredError, Store
+from pipeline.store import AlreadyStoredError, Store, describe_url
 from pipeline.timescales import clean_timescale, read_period
 from pipeline.views import diff_revisions, lineages, match_records
 
@@ -218,3 +218,24 @@ def diff_with_previous(store: Store, revision: Revision) -> Diff | None:
     if index == 0:
         return None
     return diff_between(store, plan, ordered[index - 1], revision, include_drafts=revision.draft)
+
+
+def diff_labels(
+    store: Store, plan: str | None, old: str | None = None, new: str | None = None, include_drafts: bool = False
+) -> Diff:
+    """Given revision labels (either may be None: NEW is then the latest, OLD the one before NEW), return the diff."""
+    chosen = store.resolve_plan(plan)
+    ordered = store.revisions(chosen, include_drafts=include_drafts)
+    if len(ordered) < 2 and not (old and new):
+        raise PipelineError(
+            describe_url(store.url), f"plan {chosen.name!r} has {len(ordered)} revision(s): ingest another to compare"
+        )
+    new_rev = store.revision(chosen, new, include_drafts) if new else ordered[-1]
+    if old:
+        old_rev = store.revision(chosen, old, include_drafts)
+    else:
+        index = [r.id for r in ordered].index(new_rev.id)
+        if index == 0:
+            raise PipelineError(describe_url(store.url), f"{new_rev.label} is the first revision: name an OLD revision")
+        old_rev = ordered[index - 1]
+    return diff_between(store, chosen, old_rev, new_rev, include_drafts=include_drafts)
