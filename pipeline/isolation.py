@@ -8,6 +8,7 @@ Where `resource.setrlimit` is missing (Windows), only the time limit applies.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing as mp
 import os
 import signal
@@ -62,10 +63,22 @@ def _cap_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _quiet() -> None:
+    """Send the child's own stderr (C libraries' messages, fatal-error dumps) to the null device: the user gets one line."""
+    faulthandler.disable()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def _child(
     conn: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], memory_mb: int, report: bool
 ) -> None:
     try:
+        _quiet()
         _cap_memory(memory_mb)
         if report:
             kwargs = {**kwargs, "progress": lambda done, total: conn.send(("progress", (done, total)))}

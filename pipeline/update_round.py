@@ -235,6 +235,11 @@ def collect_returns(
     chosen = store.resolve_plan(plan_name)
     base = store.revision(chosen, base_label, include_drafts=True)
     latest = store.revisions(chosen)[-1]
+    if label is not None and any(r.label == label and not r.draft for r in store.revisions(chosen)):
+        raise PipelineError(
+            describe_url(store.url),
+            f"revision {label!r} is a published revision: choose another --revision label for the draft",
+        )
     for attempt in range(5):
         # Another collect may write the same draft meanwhile: then start again from its result.
         try:
@@ -392,6 +397,7 @@ def _collect_once(
             replace=draft is not None or label is not None,
             draft=True,
             base=base.label,
+            expected=draft.id if draft is not None else 0,
         )
     return new_draft, accepted, rejected, conflicts, stale, chase
 
