@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from pipeline.export.pdf import docx_to_pdf
 from pipeline.export.text import STATUS_WORDS, counts_to_text
 from pipeline.ingest import diff_between, history_of
 from pipeline.records import Diff, Plan, Record, Revision
+from pipeline.settings import read_toml
 from pipeline.store import Store, describe_url
 from pipeline.timescales import clean_timescale, read_period
 from pipeline.views import flags_frame, squash, status_by_theme, status_counts
@@ -42,12 +42,7 @@ def load_meta(path: Path | None) -> dict[str, Any]:
     """Given the paper's meta file (TOML, every key optional), return its settings."""
     if path is None:
         return {}
-    try:
-        meta = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(str(path), "meta file not found") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(str(path), f"cannot read the meta file ({error})") from None
+    meta = read_toml(path, "meta file")
     unknown = sorted(set(meta) - set(META_KEYS))
     if unknown:
         raise ConfigError(str(path), f"unknown keys {', '.join(unknown)} (known: {', '.join(META_KEYS)})")

@@ -61,18 +61,22 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Given a TOML file and what it is ("config file", "meta file"), return its contents or raise a one-line ConfigError."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), f"{what} not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(str(path), f"cannot read the {what} ({error}); fix it or leave it out") from None
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Given an optional config path, return the settings (defaults, then `actionplan.toml`, then PATH)."""
     data = _defaults()
     config = Path(path) if path else Path(CONFIG_NAME)
     if path or config.is_file():
-        try:
-            override = tomllib.loads(config.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(str(config), "config file not found") from None
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise ConfigError(str(config), f"cannot read config file ({error}); fix it or leave it out") from None
-        data = _merge(data, override)
+        data = _merge(data, read_toml(config, "config file"))
     try:
         headers = {field: tuple(str(s) for s in words) for field, words in data["headers"].items()}
         labels = data["labels"]
