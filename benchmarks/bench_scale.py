@@ -10,6 +10,7 @@ and diff timings are taken in this process.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import tempfile
@@ -48,7 +49,7 @@ def edited_plans(folder: Path, count: int) -> list[Path]:
 
 def main() -> int:
     print(
-        f"machine: {platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

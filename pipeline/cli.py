@@ -162,13 +162,16 @@ def _page_progress(label: str) -> Iterator[Callable[[int, int], None]]:
             bar.__exit__(None, None, None)
 
 
-def _summary(extraction: Extraction) -> str:
+def _issue_words(extraction: Extraction) -> str:
     counts: Counter[str] = Counter(i.severity for i in extraction.issues)
     names = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
     parts = ", ".join(f"{counts[s]} {names[s][counts[s] != 1]}" for s in names if counts[s])
-    return f"{extraction.source.path}: {len(extraction.records)} records from {extraction.source.pages} pages" + (
-        f"; issues: {parts}" if parts else "; no issues"
-    )
+    return f"issues: {parts}" if parts else "no issues"
+
+
+def _summary(extraction: Extraction) -> str:
+    source = extraction.source
+    return f"{source.path}: {len(extraction.records)} records from {source.pages} pages; {_issue_words(extraction)}"
 
 
 @main.command()
@@ -333,7 +336,7 @@ def _say_ingested(path: Path, done: Ingested) -> None:
     click.echo(
         f"  revision {rev.label} (as of {rev.as_of or 'unknown'}): {len(records)} records: {counts_to_text(status_counts(records))}"
     )
-    click.echo("  " + _summary(done.extraction).split("; ", 1)[-1])
+    click.echo("  " + _issue_words(done.extraction))
     if done.diff is None:
         click.echo("  first revision of this plan")
     else:

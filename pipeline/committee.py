@@ -16,7 +16,7 @@ from pipeline.ingest import diff_between, history_of
 from pipeline.records import Diff, Plan, Record, Revision
 from pipeline.settings import read_toml
 from pipeline.store import Store, describe_url
-from pipeline.timescales import clean_timescale, read_period
+from pipeline.timescales import Conventions, clean_timescale, read_period
 from pipeline.views import flags_frame, squash, status_by_theme, status_counts
 
 META_KEYS = (
@@ -61,10 +61,7 @@ def meeting_date(meta: dict[str, Any]) -> date | None:
             pass
     m = re.search(r"\b(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})\b", str(meta.get("to", "")))
     if m:
-        period = read_period(
-            clean_timescale(m.group(1)),
-            __import__("pipeline.settings", fromlist=["load_settings"]).load_settings().conventions,
-        )
+        period = read_period(clean_timescale(m.group(1)), Conventions())
         if period:
             return period[0]
     return None

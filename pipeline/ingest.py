@@ -15,7 +15,7 @@ from pipeline.isolation import Limits
 from pipeline.records import Diff, Extraction, Plan, Record, Revision
 from pipeline.settings import Settings, load_settings
 from pipeline.store import AlreadyStoredError, Store, describe_url
-from pipeline.timescales import clean_timescale, read_period
+from pipeline.timescales import Conventions, clean_timescale, read_period
 from pipeline.views import diff_revisions, lineages, match_records
 
 # A file joins an existing plan when at least this share of its records match that plan's latest revision.
@@ -39,7 +39,7 @@ def as_of_from_title(title: str) -> str | None:
     m = _TITLE_DATE.search(title)
     if not m:
         return None
-    period = read_period(clean_timescale(m.group(1)), load_settings().conventions)
+    period = read_period(clean_timescale(m.group(1)), Conventions())
     return period[1].isoformat() if period else None
 
 

@@ -15,17 +15,6 @@ from typing import Any, Literal
 Severity = Literal["error", "warning", "info"]
 RowKind = Literal["body", "section"]
 
-# The fields a printed column can map to; anything else is kept under `extra`.
-FIELDS: tuple[str, ...] = (
-    "label",
-    "recommendation",
-    "proposed_actions",
-    "timescale",
-    "owners",
-    "progress",
-    "status",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Issue:

@@ -55,3 +55,9 @@ def parse_status(
         last = rag.split("/")[-1].lower()
         return StatusReading(rag_values.get(last, "unknown"), rag)
     return StatusReading("unknown", None)
+
+
+def vocabulary_word(text: str, value: str, vocabulary: Mapping[str, Sequence[str]]) -> str:
+    """Given a typed status and the value it reads as, return the vocabulary's own spelling ("delivered" -> "Delivered")."""
+    norm = _norm(text)
+    return next((word for word in vocabulary.get(value, ()) if _norm(word) == norm), text.strip())

@@ -6,7 +6,6 @@ Each public function is one command's library call.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from pipeline.owners import slug
 from pipeline.records import Column, Issue, Plan, Record, Revision, Update
 from pipeline.returns import ReturnedWorkbook, WorkbookError, read_return
 from pipeline.settings import Settings, load_settings
-from pipeline.statuses import parse_status
+from pipeline.statuses import parse_status, vocabulary_word
 from pipeline.store import ChangedMeanwhileError, Store, describe_url
 from pipeline.views import (
     diff_to_jsonable,
@@ -133,11 +132,7 @@ def _canonical_status(text: str, settings: Settings) -> tuple[str, str] | None:
     reading = parse_status(text, settings.statuses, settings.rag_words, settings.rag_values)
     if reading.value in ("unknown", "not_reported"):
         return None
-    norm = re.sub(r"[\s\-_]+", " ", text.lower()).strip(" .")
-    for word in settings.statuses.get(reading.value, ()):
-        if re.sub(r"[\s\-_]+", " ", word.lower()) == norm:
-            return word, reading.value
-    return text.strip(), reading.value
+    return vocabulary_word(text, reading.value, settings.statuses), reading.value
 
 
 def _check_row(
