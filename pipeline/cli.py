@@ -28,6 +28,7 @@ from pipeline.export.text import (
 )
 from pipeline.extraction import extract_isolated, extract_plan
 from pipeline.ingest import Ingested, diff_labels, history_of, ingest_batch
+from pipeline.inspection import describe_inspection, inspect_pdf
 from pipeline.isolation import CAN_CAP_MEMORY, Limits
 from pipeline.records import Extraction, to_jsonable
 from pipeline.settings import load_settings
@@ -133,12 +134,67 @@ def _limits(kwargs: dict[str, Any]) -> tuple[Limits, bool]:
     return limits, not kwargs.pop("no_isolation")
 
 
-def _read_plan(file: Path, password: str | None, settings: Any, limits: Limits, isolate: bool) -> Extraction:
+def _pages(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[int] | None:
+    """Parse --pages: "12-20", "3" or "1-4,9" into page numbers from 1."""
+    if value is None:
+        return None
+    pages: set[int] = set()
+    try:
+        for part in value.replace(" ", "").split(","):
+            first, _, last = part.partition("-")
+            lo, hi = int(first), int(last or first)
+            if lo < 1 or hi < lo:
+                raise ValueError(part)
+            pages.update(range(lo, hi + 1))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a page range such as 12-20 or 1-4,9") from None
+    return frozenset(pages)
+
+
+def _tables(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:
+    """Parse --table: "2" or "2,3", numbered from 1 as source.tables lists them."""
+    if value is None:
+        return None
+    try:
+        tables = tuple(int(v) for v in value.replace(" ", "").split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a table number such as 2 or 2,3") from None
+    if any(t < 1 for t in tables):
+        raise click.BadParameter("tables are numbered from 1")
+    return tables
+
+
+def where_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say where in a document the plan is."""
+    func = click.option(
+        "--table",
+        "tables",
+        metavar="N",
+        callback=_tables,
+        help="Take the plan from table N (or N,M), as numbered in the output's source.tables.",
+    )(func)
+    return click.option(
+        "--pages", metavar="PAGES", callback=_pages, help="Look for the plan only on these pages, e.g. 12-20 or 3,5-7."
+    )(func)
+
+
+def _read_plan(
+    file: Path,
+    password: str | None,
+    settings: Any,
+    limits: Limits,
+    isolate: bool,
+    *,
+    pages: frozenset[int] | None = None,
+    tables: tuple[int, ...] | None = None,
+) -> Extraction:
     """Extract one plan, with a progress bar for long ones: in a child process within the limits, or here."""
     with _page_progress(f"Reading {file.name}") as progress:
         if isolate:
-            return extract_isolated(file, password, settings, limits, progress)
-        return extract_plan(file, password=password, settings=settings, progress=progress, limits=limits)
+            return extract_isolated(file, password, settings, limits, progress, pages=pages, tables=tables)
+        return extract_plan(
+            file, password=password, settings=settings, progress=progress, limits=limits, pages=pages, tables=tables
+        )
 
 
 @contextmanager
@@ -181,21 +237,34 @@ def _summary(extraction: Extraction) -> str:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output."
 )
 @click.option("--password", help="Password for an encrypted PDF.")
+@where_options
 @limit_options
 @click.pass_context
 def extract(
-    ctx: click.Context, /, file: Path, fmt: str, output: Path | None, password: str | None, **limit_args: Any
+    ctx: click.Context,
+    /,
+    file: Path,
+    fmt: str,
+    output: Path | None,
+    password: str | None,
+    pages: frozenset[int] | None,
+    tables: tuple[int, ...] | None,
+    **limit_args: Any,
 ) -> None:
     """Extract the action-plan table in FILE into records.
+
+    The output's source.tables lists every table seen, with its kind (plan or
+    other) and why; --table picks others when the choice is wrong.
 
     \b
     Examples:
       actionplan extract input/kcc-2015.pdf
       actionplan extract input/kcc-2015.pdf --format csv -o output/kcc-2015.csv
+      actionplan extract committee-report.pdf --pages 12-20 --table 2
     """
     settings = load_settings(ctx.obj["config"])
     limits, isolate = _limits(limit_args)
-    extraction = _read_plan(file, password, settings, limits, isolate)
+    extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables)
     text = render_extraction(extraction, fmt)
     if output is None:
         click.echo(text, nl=False)
@@ -209,9 +278,19 @@ def extract(
 @click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 if any error-severity issue is found.")
 @click.option("--password", help="Password for an encrypted PDF.")
+@where_options
 @limit_options
 @click.pass_context
-def validate(ctx: click.Context, /, file: Path, strict: bool, password: str | None, **limit_args: Any) -> None:
+def validate(
+    ctx: click.Context,
+    /,
+    file: Path,
+    strict: bool,
+    password: str | None,
+    pages: frozenset[int] | None,
+    tables: tuple[int, ...] | None,
+    **limit_args: Any,
+) -> None:
     """Check the plan in FILE and print its issues as a table.
 
     Exit code 0, or 1 under --strict when an error-severity issue exists.
@@ -223,7 +302,7 @@ def validate(ctx: click.Context, /, file: Path, strict: bool, password: str | No
     """
     settings = load_settings(ctx.obj["config"])
     limits, isolate = _limits(limit_args)
-    extraction = _read_plan(file, password, settings, limits, isolate)
+    extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables)
     if extraction.issues:
         click.echo(issues_to_table(extraction.issues), nl=False)
     click.echo(_summary(extraction))
@@ -261,6 +340,7 @@ drafts_option = click.option(
 @click.option(
     "--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="How many PDFs to read at once."
 )
+@where_options
 @limit_options
 @store_option
 @click.pass_context
@@ -274,6 +354,8 @@ def ingest(
     replace: bool,
     password: str | None,
     jobs: int,
+    pages: frozenset[int] | None,
+    tables: tuple[int, ...] | None,
     store: str | None,
     **limit_args: Any,
 ) -> None:
@@ -313,6 +395,8 @@ def ingest(
             limits,
             isolate,
             on_extracted=(lambda _p: bar.update(1)) if bar is not None else None,
+            pages=pages,
+            tables=tables,
         )
     failed = [(path, error) for path, error in results if isinstance(error, PipelineError)]
     if len(files) == 1 and failed:
@@ -609,3 +693,58 @@ def close_command(ids: tuple[str, ...], agreed: str, plan: str | None, store: st
     opened = _open_store(store)
     chosen, latest = close_records(opened, list(ids), agreed, plan)
     click.echo(f"closed {', '.join(ids)} in plan {chosen.name!r} (as of revision {latest.label}): {agreed}")
+
+
+@main.command(name="inspect")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write page-001.png, page-002.png... into (made if missing).",
+)
+@click.option("--password", help="Password for an encrypted PDF.")
+@where_options
+@limit_options
+@click.pass_context
+def inspect_command(
+    ctx: click.Context,
+    /,
+    file: Path,
+    out_dir: Path,
+    password: str | None,
+    pages: frozenset[int] | None,
+    tables: tuple[int, ...] | None,
+    **limit_args: Any,
+) -> None:
+    """Draw what the extractor saw over each page of FILE: one PNG per page, to see why a layout failed.
+
+    Each table is outlined (plan tables blue, others vermilion) and tagged with
+    its number, kind and why; headers are green, column edges purple lines,
+    body rows orange boxes, theme rows hatched yellow, and each record's id is
+    written at its top-left. A legend on each page names what is drawn.
+    With --pages only those pages are read and drawn.
+
+    \b
+    Examples:
+      actionplan inspect input/kcc-2015.pdf -o output/inspect
+      actionplan inspect committee-report.pdf --pages 12-20 --table 2 -o output/inspect
+    """
+    settings = load_settings(ctx.obj["config"])
+    limits, isolate = _limits(limit_args)
+    done = inspect_pdf(
+        file,
+        out_dir,
+        password=password,
+        settings=settings,
+        limits=limits,
+        isolate=isolate,
+        pages=pages,
+        tables=tables,
+        progress=_page_progress,
+    )
+    for image in done.images:
+        click.echo(str(image))
+    click.echo(describe_inspection(done))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -108,10 +108,14 @@ def ingest_batch(
     limits: Limits | None = None,
     isolate: bool = True,
     on_extracted: Callable[[Path], None] | None = None,
+    *,
+    pages: Collection[int] | None = None,
+    tables: Sequence[int] | None = None,
 ) -> list[tuple[Path, Ingested | PipelineError]]:
     """Extract many PDFs (each in its own child process, `jobs` at a time), then store them in the order given.
 
-    A bad file is reported in the result and the batch carries on.
+    A bad file is reported in the result and the batch carries on. `pages` and `tables` restrict where each
+    file's plan is looked for (see `extract_plan`).
     """
     settings = settings or load_settings()
     limits = limits or Limits()
@@ -119,8 +123,8 @@ def ingest_batch(
     def extract_one(path: Path) -> Extraction | PipelineError:
         try:
             if isolate:
-                return extract_isolated(path, password, settings, limits)
-            return extract_plan(path, password=password, settings=settings, limits=limits)
+                return extract_isolated(path, password, settings, limits, pages=pages, tables=tables)
+            return extract_plan(path, password=password, settings=settings, limits=limits, pages=pages, tables=tables)
         except PipelineError as error:
             return error
         finally:
@@ -152,7 +156,11 @@ def ingest_extraction(
 ) -> Ingested:
     """Given a plan already extracted, store it as a revision; return what was stored and what changed."""
     source = extraction.source
-    when = parse_as_of(as_of, str(path)) if as_of else as_of_from_title(source.title)
+    when: str | None
+    if as_of:
+        when = parse_as_of(as_of, str(path))
+    else:  # only a title printed on the page dates a revision; metadata and file names are too often stale
+        when = as_of_from_title(source.title) if source.title_from == "printed" else None
     existing = store.find_sha(source.sha256)
     if existing is not None and (label is None or label == existing.label) and (plan is None or plan == existing.plan):
         note = f"already stored as revision {existing.label} of plan {existing.plan!r}: nothing changed"

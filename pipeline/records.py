@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 RowKind = Literal["body", "section"]
+TableKind = Literal["plan", "other"]
+TitleFrom = Literal["printed", "metadata", "file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class TextLine:
     bottom: float
     size: float
     bold: bool = False
+    whole: bool = False  # a line of its own (a row of a table nested in the cell): never joined to its neighbours
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +63,21 @@ class BBox:
 
 @dataclass(frozen=True, slots=True)
 class SourceRow:
-    """One table row as printed on one page: a section heading or a body row."""
+    """One table row as printed on one page: a section heading or a body row.
+
+    `first_on_page` marks the first row of a table carried over from the page
+    before (it may continue that page's last row); `shares_first` marks an
+    action row whose first cell is merged with the row above (several actions
+    under one recommendation); `table` is the index of the table it belongs to.
+    """
 
     kind: RowKind
     page: int
     bbox: BBox
     cells: tuple[SourceCell, ...]
     first_on_page: bool = False
+    shares_first: bool = False
+    table: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +89,36 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
+class TablePart:
+    """Where one table sits on one page: its box, its header's box (if printed there) and its column edges."""
+
+    page: int
+    bbox: BBox
+    header: BBox | None
+    edges: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One table found in the document: what kind it is and why, its header, columns and pages.
+
+    `used` says whether the plan's records were taken from it.
+    """
+
+    index: int
+    kind: TableKind
+    reason: str
+    header: tuple[str, ...]
+    columns: tuple[Column, ...]
+    pages: tuple[int, ...]
+    used: bool = False
+    rows: int = 0
+    parts: tuple[TablePart, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SourceDocument:
-    """What the extractor read from a PDF: the table's columns and rows, page by page."""
+    """What the extractor read from a PDF: the plan table's columns and rows, page by page, and every table seen."""
 
     path: str
     sha256: str
@@ -88,6 +127,8 @@ class SourceDocument:
     columns: tuple[Column, ...]
     rows: tuple[SourceRow, ...]
     issues: tuple[Issue, ...] = ()
+    tables: tuple[Table, ...] = ()
+    title_from: TitleFrom = "printed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +190,34 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class TableSummary:
+    """One table of the source as `extract` reports it: kind and why, whether the plan was taken from it,
+    its pages, header, columns and printed body rows."""
+
+    index: int
+    kind: TableKind
+    reason: str
+    used: bool
+    pages: tuple[int, ...]
+    header: tuple[str, ...]
+    columns: tuple[Column, ...]
+    rows: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
-    """Where an extraction came from."""
+    """Where an extraction came from, and the tables seen in it.
+
+    `title_from` says where the title was read: printed above the plan, the PDF's metadata, or the file name.
+    """
 
     path: str
     sha256: str
     pages: int
     title: str
     columns: tuple[Column, ...]
+    tables: tuple[TableSummary, ...] = ()
+    title_from: TitleFrom = "printed"
 
 
 @dataclass(frozen=True, slots=True)

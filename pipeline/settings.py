@@ -22,6 +22,7 @@ class Settings:
     """Header synonyms, label patterns and bullet glyphs, ready to use."""
 
     headers: dict[str, tuple[str, ...]]
+    not_plan: tuple[str, ...]
     label_patterns: tuple[re.Pattern[str], ...]
     label_column_patterns: tuple[re.Pattern[str], ...]
     id_prefix: str
@@ -82,6 +83,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         labels = data["labels"]
         return Settings(
             headers=headers,
+            not_plan=tuple(str(w) for w in data.get("tables", {}).get("not_plan", [])),
             label_patterns=tuple(re.compile(p) for p in labels["patterns"]),
             label_column_patterns=tuple(re.compile(p) for p in labels["label_column_patterns"]),
             id_prefix=str(labels.get("id_prefix", "R")),

@@ -153,7 +153,7 @@ def test_validate_prints_a_table_and_exits_by_strictness(tmp_path: Path) -> None
     pdf = render(tmp_path / "dup.truth.json", tmp_path / "dup.pdf", Variant("dup", columns=STANDARD))
     plain = runner.invoke(main, ["validate", str(pdf)])
     strict = runner.invoke(main, ["validate", str(pdf), "--strict"])
-    assert "id R1 appears 2 times" in plain.stdout
+    assert "label 'R1.' is printed twice" in plain.stdout and "R1-2" in plain.stdout
     assert plain.exit_code == 0 and strict.exit_code == 1
 
 

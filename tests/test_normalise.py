@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.normalise import generated_id, join_lines, parse_label, reflow, split_owners
+from pipeline.normalise.labels import unique_ids
 from pipeline.records import TextLine
 from pipeline.settings import load_settings
 
@@ -91,6 +92,11 @@ def test_owners_without_bullets_wrapped_name_joined() -> None:
         ("Recommendation 12: do this", ("Recommendation 12:", "R12", 12, None, "do this")),
         ("3. Define roles", ("3.", "R3", 3, None, "Define roles")),
         ("R3.1 First action", ("R3.1", "R3.1", 3, "R3", "First action")),
+        ("R3a First action", ("R3a", "R3a", 3, "R3", "First action")),
+        ("6 - Improve data capturing", ("6 -", "R6", 6, None, "Improve data capturing")),
+        ("12 – Title", ("12 –", "R12", 12, None, "Title")),
+        ("REF 12 Make it so", ("REF 12", "R12", 12, None, "Make it so")),
+        ("2015-16 budget", None),
         ("Support the development", None),
         ("2015 was a year", None),
         ("Recommendations from the panel", None),
@@ -119,3 +125,58 @@ def test_reflow_never_raises_and_keeps_every_word(texts: list[str]) -> None:
     out = reflow(lines(*texts))
     joined = "".join("".join(t.split()) for t in texts)
     assert "".join(out.split()) == joined
+
+
+@pytest.mark.parametrize(
+    ("ids", "want"),
+    [
+        (["R1", "R2", "R2", "R3"], ["R1", "R2", "R2-2", "R3"]),
+        (["R2", "R2", "R2"], ["R2", "R2-2", "R2-3"]),
+        (["R2", "R2-2", "R2"], ["R2", "R2-2", "R2-3"]),
+        (["auto-1a", "auto-1a"], ["auto-1a", "auto-1a-2"]),
+    ],
+)
+def test_unique_ids_suffix_later_repeats(ids: list[str], want: list[str]) -> None:
+    assert unique_ids(ids) == want
+
+
+def test_a_long_word_at_the_margin_then_a_new_word_is_not_one_word() -> None:
+    # "...specification/documentation" fills its line; "for low risk" starts a new word, not "documentationfor".
+    cell = (
+        TextLine("specification/documentation", 0.0, 140.0, 0.0, 11.0, 11.0),
+        TextLine("for low risk", 0.0, 60.0, 12.5, 23.5, 11.0),
+    )
+    assert reflow(cell, right=141.0) == "specification/documentation for low risk"
+
+
+def test_a_word_broken_at_the_margin_is_joined() -> None:
+    cell = (
+        TextLine("documen", 0.0, 140.0, 0.0, 11.0, 11.0),
+        TextLine("tation of the plan", 0.0, 90.0, 12.5, 23.5, 11.0),
+    )
+    assert reflow(cell, right=141.0) == "documentation of the plan"
+
+
+def test_a_nested_table_row_is_a_line_of_its_own() -> None:
+    cell = (
+        TextLine("Current vacancies are:", 0.0, 100.0, 0.0, 11.0, 11.0),
+        TextLine("Role | FTE", 0.0, 100.0, 12.5, 23.5, 11.0, whole=True),
+        TextLine("Worker | 1.87", 0.0, 100.0, 25.0, 36.0, 11.0, whole=True),
+        TextLine("and more text", 0.0, 60.0, 37.5, 48.5, 11.0),
+    )
+    assert reflow(cell) == "Current vacancies are:\nRole | FTE\nWorker | 1.87\nand more text"
+
+
+@pytest.mark.parametrize(
+    ("texts", "extent", "want"),
+    [
+        # The next word would have fitted within the column's text extent: a typed break, two owners.
+        (("Head of Policy", "Commissioning"), 200.0, ["Head of Policy", "Commissioning"]),
+        # It would not have fitted: a wrap inside one name.
+        (("Head of", "Environment"), 60.0, ["Head of Environment"]),
+        (("Commercial Ethics", "and Sustainability", "Lead"), 100.0, ["Commercial Ethics and Sustainability Lead"]),
+    ],
+)
+def test_owner_line_breaks_by_the_columns_text_extent(texts: tuple[str, ...], extent: float, want: list[str]) -> None:
+    cell = lines(*texts)  # 5 points a character
+    assert split_owners([cell], right=extent, bullets=BULLETS) == want

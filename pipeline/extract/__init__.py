@@ -8,141 +8,35 @@ from __future__ import annotations
 
 import io
 import logging
-import re
-from collections.abc import Callable
+import statistics
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pypdfium2
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipeline.errors import DamagedPdfError, EncryptedPdfError, InputError, NoTableError, NoTextLayerError
-from pipeline.extract.columns import ColumnGeom
-from pipeline.extract.geometry import Rule, Word
-from pipeline.extract.header import HeaderMatcher
+from pipeline.extract.content import PageContent, read_page_content
+from pipeline.extract.geometry import is_page_furniture, margin_lines, words_to_lines
+from pipeline.extract.grid import find_grids
+from pipeline.extract.header import Header, HeaderMatcher, find_headers, grid_header
 from pipeline.extract.opening import sha256_of, sniff_pdf
-from pipeline.extract.page import layout_page
+from pipeline.extract.page import LabelRules, segment_rows, title_above
+from pipeline.extract.region import OpenTable, find_segments
 from pipeline.extract.rows import drop_running_text, infer_label_column
-from pipeline.records import Column, Issue, SourceDocument, SourceRow
+from pipeline.extract.tables import TableGatherer, align_rows, choose_plan, mark_used, plan_columns, union_columns
+from pipeline.records import Column, Issue, SourceDocument, SourceRow, Table, TitleFrom
 from pipeline.settings import Settings, load_settings
 
 __all__ = ["read_pdf"]
 
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+GRID_WIDTH = 0.2  # a ruled grid narrower than this share of the page is a box or a form field, not a table
 
 # pdfminer logs every odd object it meets; the user gets our one-line messages instead.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
-
-
-_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
-
-
-def _page_content(page: Any) -> tuple[list[Word], list[Rule]]:
-    """Given a pdfplumber page, return its words and ruling lines.
-
-    Reads pdfminer's layout objects (``page.layout``) directly rather than
-    pdfplumber's per-object dictionaries: the same geometry, in half the time.
-    """
-    height = float(page.height)
-    mb_x0, mb_top = (float(v) for v in page.mediabox[:2])
-    chars: list[tuple[float, float, float, float, str, str, float]] = []
-    rules: list[Rule] = []
-
-    def edge(vertical: bool, at: float, a: float, b: float) -> None:
-        rules.append(Rule(vertical, at, min(a, b), max(a, b)))
-
-    def walk(objects: Any) -> None:
-        for obj in objects:
-            if isinstance(obj, LTChar):
-                if obj.upright:
-                    text = _LIGATURES.get(obj.get_text(), obj.get_text())
-                    chars.append(
-                        (
-                            height - obj.y1 + mb_top,
-                            obj.x0 + mb_x0,
-                            obj.x1 + mb_x0,
-                            height - obj.y0 + mb_top,
-                            text,
-                            obj.fontname,
-                            obj.size,
-                        )
-                    )
-            elif isinstance(obj, LTRect):
-                x0, x1 = obj.x0 + mb_x0, obj.x1 + mb_x0
-                top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top
-                if x1 - x0 < 3:
-                    edge(True, (x0 + x1) / 2, top, bottom)
-                elif bottom - top < 3:
-                    edge(False, (top + bottom) / 2, x0, x1)
-                else:
-                    edge(False, top, x0, x1)
-                    edge(False, bottom, x0, x1)
-                    edge(True, x0, top, bottom)
-                    edge(True, x1, top, bottom)
-            elif isinstance(obj, LTCurve):  # lines and paths: keep their straight, axis-aligned segments
-                pts = obj.pts or []
-                for (ax, ay), (bx, by) in zip(pts, pts[1:]):
-                    if abs(ax - bx) < 1:
-                        edge(True, (ax + bx) / 2 + mb_x0, height - ay + mb_top, height - by + mb_top)
-                    elif abs(ay - by) < 1:
-                        edge(False, height - (ay + by) / 2 + mb_top, ax + mb_x0, bx + mb_x0)
-            elif isinstance(obj, LTContainer):
-                walk(obj)
-
-    walk(page.layout)
-    return _chars_to_words(chars), rules
-
-
-def _chars_to_words(chars: list[tuple[float, float, float, float, str, str, float]]) -> list[Word]:
-    """Given chars as (top, x0, x1, bottom, text, font, size), return words: split at spaces, gaps and font changes."""
-    chars.sort(key=lambda c: (c[0], c[1]))
-    lines: list[list[tuple[float, float, float, float, str, str, float]]] = []
-    for c in chars:
-        if lines and abs(c[0] - lines[-1][0][0]) <= 1.5:
-            lines[-1].append(c)
-        else:
-            lines.append([c])
-    words: list[Word] = []
-    for line in lines:
-        line.sort(key=lambda c: c[1])
-        current: list[tuple[float, float, float, float, str, str, float]] = []
-        prev = None
-        for c in line:
-            if prev is not None and c[4] == prev[4] and abs(c[1] - prev[1]) < 0.5:
-                continue  # the same glyph printed twice (fake bold)
-            breaks = not c[4].strip() or (
-                current
-                and (
-                    c[1] - current[-1][2] > min(3.0, 0.25 * c[6])
-                    or c[5] != current[-1][5]
-                    or abs(c[6] - current[-1][6]) > 0.1
-                )
-            )
-            if breaks and current:
-                words.append(_word(current))
-                current = []
-            if c[4].strip():
-                current.append(c)
-            prev = c
-        if current:
-            words.append(_word(current))
-    return words
-
-
-def _word(chars: list[tuple[float, float, float, float, str, str, float]]) -> Word:
-    font = chars[0][5] or ""
-    return Word(
-        text="".join(c[4] for c in chars),
-        x0=chars[0][1],
-        x1=max(c[2] for c in chars),
-        top=min(c[0] for c in chars),
-        bottom=max(c[3] for c in chars),
-        size=chars[0][6],
-        bold=bool(_BOLD.search(font)),
-    )
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
@@ -205,9 +99,13 @@ def read_pdf(
     progress: Callable[[int, int], None] | None = None,
     max_pages: int | None = None,
     max_mb: int | None = None,
+    pages: Collection[int] | None = None,
+    tables: Sequence[int] | None = None,
 ) -> SourceDocument:
-    """Given a PDF path, return the action-plan table in it as a SourceDocument.
+    """Given a PDF path, return the action-plan table(s) in it as a SourceDocument, with every table seen.
 
+    `pages` restricts the search to those pages (1-based); `tables` names the tables to take the plan
+    from (1-based, as listed in `SourceDocument.tables`) when the automatic choice is wrong.
     Raises an InputError subclass for anything that is not a readable plan.
     """
     path = Path(path)
@@ -219,14 +117,12 @@ def read_pdf(
             name,
             f"is {len(data) // (1024 * 1024)} MB, over the {max_mb} MB limit: raise --max-file-mb if it really is a plan",
         )
-    matcher = HeaderMatcher(settings.headers)
-    label_res = settings.label_patterns
-    strong = tuple(p for p in label_res if p.pattern.startswith("^(?:R"))
-    columns: list[ColumnGeom] | None = None
-    header_cols: list[Column] = []
-    rows: list[SourceRow] = []
-    issues: list[Issue] = []
-    title = ""
+    matcher = HeaderMatcher(settings.headers, settings.not_plan)
+    strong = tuple(p for p in settings.label_patterns if p.pattern.startswith("^(?:R"))
+    labels = LabelRules(settings.label_patterns, strong or settings.label_patterns)
+    gathered = TableGatherer()
+    state: OpenTable | None = None
+    next_index = 1
     any_words = False
     margins: dict[tuple[int, str], list[tuple[int, float]]] = {}
     try:
@@ -245,75 +141,153 @@ def read_pdf(
                 name,
                 f"has {n_pages} pages, over the {max_pages}-page limit: raise --max-pages if it really is one plan",
             )
+        wanted = _check_pages(name, pages, n_pages)
         for index in range(n_pages):
-            page = None
-            try:
-                page = pdf.pages[index]
-                words, rules = _page_content(page)
-                height = float(page.height)
-            except Exception as error:  # pdfminer raises many unrelated types for damaged pages
-                if _caused_by(error, MemoryError):
-                    raise MemoryError from None  # the memory cap was hit: say so, not "damaged"
-                raise DamagedPdfError(
-                    name,
-                    f"page {index + 1} cannot be read ({type(error).__name__}): save a new copy of the PDF and try again",
-                ) from None
-            finally:
-                if page is not None:
-                    page.close()
+            if wanted is not None and index + 1 not in wanted:
+                state = None  # a table cannot run on across a page left out
+                continue
+            content = _read_page(pdf, index, name)
             if progress:
                 progress(index + 1, n_pages)
-            if not words:
+            if not content.words:
+                state = None
                 continue
             any_words = True
-            layout = layout_page(index + 1, words, rules, height, matcher, label_res, strong or label_res, columns)
-            if layout is None:
-                continue
-            if columns is None:
-                title = layout.title
-                header_cols = [Column(c.field, c.header) for c in layout.columns]
-            elif layout.header is not None and [c.field for c in layout.columns] != [c.field for c in columns]:
-                issues.append(
-                    Issue(
-                        "warning",
-                        f"page {index + 1}: the table's columns change here ({', '.join(c.header for c in layout.columns)})",
-                    )
-                )
-            columns = layout.columns
-            rows.extend(layout.rows)
-            for top, text in layout.margin_lines:
+            lines = [ln for ln in words_to_lines(content.words) if not is_page_furniture(ln, content.height)]
+            boxes = find_grids(content.rules, GRID_WIDTH * content.width)
+            headers = find_headers(lines, content.rules, matcher, boxes)
+            grids = [grid_header(lines, box, content.rules, matcher) for box in boxes]
+            others = [h for h in grids if h is not None and not any(_same_row(h, k) for k in headers)]
+            segments, state, next_index = find_segments(lines, content, headers, state, next_index, others)
+            since = 0.0
+            for seg in segments:
+                seg_rows = segment_rows(seg, index + 1, content, matcher, labels)
+                title = ""
+                if seg.printed_header and not seg.carried:
+                    body_size = statistics.median([ln.size for ln in seg.lines] or [10.0])
+                    table_top = min([seg.header.top, *(ln.top for ln in seg.caption)])
+                    title = title_above(lines, table_top, since, body_size)
+                gathered.add(seg, seg_rows, index + 1, title)
+                since = seg.bottom
+            for top, text in margin_lines(lines, content.height):
                 margins.setdefault((round(top), text), []).append((index + 1, top))
-        metadata_title = str((pdf.metadata or {}).get("Title") or "")
+        metadata_title = str((pdf.metadata or {}).get("Title") or "").strip()
     finally:
         pdf.close()
     if not any_words:
         raise _diagnose_empty(name, data, password)
-    if columns is None:
+    found = gathered.tables()
+    chosen = choose_plan(found, tables)
+    if tables and not chosen:
+        listed = ", ".join(str(t.index) for t in found) or "none"
         raise NoTableError(
-            name,
-            "no action-plan table found (looked for a header row naming columns such as Recommendation, "
-            "Proposed actions, Timescale, Owner); if its headers use other words, add them under [headers] in actionplan.toml",
+            name, f"has no table {', '.join(map(str, tables))} (tables found: {listed}); see `actionplan inspect`"
         )
-    # Text printed at the same place on most pages is a running header or footer, not part of a row.
-    furniture: dict[int, list[float]] = {}
-    table_pages = len({r.page for r in rows})
-    for seen in margins.values():
-        if len(seen) >= 2 and 2 * len(seen) >= table_pages:
-            for page_no, top in seen:
-                furniture.setdefault(page_no, []).append(top)
-    if furniture:
-        rows = drop_running_text(rows, furniture)
+    if not chosen:
+        raise NoTableError(name, _no_plan_message(found))
+    plan_tables = [t for t in found if t.index in set(chosen)]
+    columns = union_columns(plan_tables)
+    if tables:
+        columns = plan_columns(columns)
+    rows: list[SourceRow] = []
+    for t in plan_tables:
+        rows += align_rows(gathered.rows_of([t.index]), t.columns, columns)
+    rows = _drop_furniture(rows, margins)
+    header_cols = list(columns)
     unnamed = infer_label_column(
         [c.field for c in header_cols], [c.header for c in header_cols], rows, settings.label_column_patterns
     )
     if unnamed is not None:
         header_cols[unnamed] = Column("label", header_cols[unnamed].header)
+    title, title_from = _title(gathered.title_of(plan_tables[0].index), metadata_title, path)
     return SourceDocument(
         path=name,
         sha256=sha256_of(data),
         pages=n_pages,
-        title=title or metadata_title or path.stem,
+        title=title,
         columns=tuple(header_cols),
         rows=tuple(rows),
-        issues=tuple(issues),
+        issues=tuple(_table_issues(found, chosen)),
+        tables=mark_used(found, chosen),
+        title_from=title_from,
     )
+
+
+def _same_row(a: Header, b: Header) -> bool:
+    return a.top <= b.bottom + 2 and b.top <= a.bottom + 2
+
+
+def _read_page(pdf: Any, index: int, name: str) -> PageContent:
+    """Given an open PDF and a page index, return the page's content (the page is closed once read)."""
+    page = None
+    try:
+        page = pdf.pages[index]
+        return read_page_content(page)
+    except Exception as error:  # pdfminer raises many unrelated types for damaged pages
+        if _caused_by(error, MemoryError):
+            raise MemoryError from None  # the memory cap was hit: say so, not "damaged"
+        raise DamagedPdfError(
+            name,
+            f"page {index + 1} cannot be read ({type(error).__name__}): save a new copy of the PDF and try again",
+        ) from None
+    finally:
+        if page is not None:
+            page.close()
+
+
+def _check_pages(name: str, pages: Collection[int] | None, n_pages: int) -> set[int] | None:
+    if not pages:
+        return None
+    wanted = {p for p in pages if 1 <= p <= n_pages}
+    if not wanted:
+        raise InputError(name, f"has {n_pages} page(s): none of the pages asked for with --pages is in it")
+    return wanted
+
+
+def _drop_furniture(rows: list[SourceRow], margins: dict[tuple[int, str], list[tuple[int, float]]]) -> list[SourceRow]:
+    """Given the plan's rows and the margin lines of every page, drop text printed at the same place on most pages."""
+    furniture: dict[int, list[float]] = {}
+    plan_pages = {r.page for r in rows}
+    for seen in margins.values():
+        on_plan = [(p, top) for p, top in seen if p in plan_pages]
+        if len(on_plan) >= 2 and 2 * len(on_plan) >= len(plan_pages):
+            for page_no, top in on_plan:
+                furniture.setdefault(page_no, []).append(top)
+    return drop_running_text(rows, furniture) if furniture else rows
+
+
+def _title(printed: str, metadata: str, path: Path) -> tuple[str, TitleFrom]:
+    """Given the heading printed above the plan, the PDF's title metadata and its path, return the title and its origin."""
+    if printed:
+        return printed, "printed"
+    if metadata and len(metadata) <= 200:
+        return metadata, "metadata"
+    return path.stem, "file"
+
+
+def _no_plan_message(found: Sequence[Table]) -> str:
+    base = (
+        "no action-plan table found (looked for a header naming what is answered, such as Recommendation, "
+        "Issue raised or Consultation feedback, and how, such as Proposed actions, Response or Progress)"
+    )
+    if not found:
+        return base + "; if its headers use other words, add them under [headers] in actionplan.toml"
+    first = found[0]
+    seen = f"{len(found)} other table(s) seen, e.g. page {first.pages[0]}: {' | '.join(first.header)[:80]!r}"
+    return f"{base}; {seen}; if one is the plan, pick it with --table N or name its columns under [headers] in actionplan.toml"
+
+
+def _table_issues(found: Sequence[Table], chosen: Sequence[int]) -> list[Issue]:
+    """Given every table and the plan's, return notes on plan-like tables that were left out."""
+    issues = []
+    for t in found:
+        if t.kind == "plan" and t.index not in chosen and t.rows:
+            pages = f"{t.pages[0]}" if len(t.pages) == 1 else f"{t.pages[0]}-{t.pages[-1]}"
+            issues.append(
+                Issue(
+                    "info",
+                    f"table {t.index} (page {pages}: {' | '.join(t.header)[:60]}) also looks like a plan but has other "
+                    f"columns; it was left out (pick it with --table {t.index})",
+                )
+            )
+    return issues

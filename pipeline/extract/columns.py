@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.extract.geometry import Word
+from pipeline.extract.geometry import Rule, Word
 from pipeline.extract.header import Header
+
+SLIVER = 6.0  # points: two walls closer than this are a double rule, not a column
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,24 +53,58 @@ def _gutter(words: Sequence[Word], lo: float, hi: float) -> float:
     return lo + step * (best[0] + best[1]) / 2
 
 
-def columns_from_header(header: Header, body: Sequence[Word], walls: Sequence[float]) -> tuple[list[ColumnGeom], bool]:
-    """Given a header, the body's words and vertical rules in the header, return columns and ruled-ness."""
+def columns_from_header(
+    header: Header, body: Sequence[Word], walls: Sequence[float], rules: Sequence[Rule] = ()
+) -> tuple[list[ColumnGeom], bool]:
+    """Given a header, the body's words, the vertical rules crossing the header and the page's rules, return
+    columns and ruled-ness."""
     spans = [(min(w.x0 for w in g), max(w.x1 for w in g)) for g in header.groups]
-    texts = header.texts()
-    fields = [m.field if m else "extra" for m in header.matches]
+    texts = header.texts
+    fields = header.fields()
+    ruled_across = [r for r in rules if not r.vertical and header.top - 40 <= r.at <= header.bottom + 40]
+    walls = _table_walls(walls, spans[0][0], spans[-1][1], body, ruled_across)
     if len(walls) >= 2:
         columns: list[ColumnGeom] = []
         for left, right in zip(walls, walls[1:]):
+            if right - left < SLIVER:
+                continue
             inside = [i for i, (a, b) in enumerate(spans) if left - 1 <= (a + b) / 2 <= right + 1]
             text = " ".join(texts[i] for i in inside)
             fld = next((fields[i] for i in inside if fields[i] != "extra"), "extra")
             columns.append(ColumnGeom(fld, text, left, right))
-        if any(c.field != "extra" for c in columns):
+        if columns and (any(c.field != "extra" for c in columns) or header.kind == "other"):
             return columns, True
     bounds = borderless_bounds(spans, body)
     return [
         ColumnGeom(f, t, x0, x1, h0, h1) for f, t, x0, x1, (h0, h1) in zip(fields, texts, bounds, bounds[1:], spans)
     ], False
+
+
+def _table_walls(
+    walls: Sequence[float], x0: float, x1: float, body: Sequence[Word], across: Sequence[Rule]
+) -> list[float]:
+    """Given the vertical rules crossing a header, the header's extent, the body's words and the horizontal rules
+    near the header, return the table's own walls: the nearest pair enclosing the header, widened over columns
+    that hold body text or that the table's rules run across; a page frame further out is not a column edge."""
+    left = sorted((w for w in walls if w <= x0 + 1), reverse=True)
+    right = sorted(w for w in walls if w >= x1 - 1)
+    if not left or not right:
+        return list(walls)
+
+    def holds_text(a: float, b: float) -> bool:
+        ruled = any(r.a <= a + 2 and r.b >= b - 2 and r.b - r.a < 3 * (x1 - x0) for r in across)
+        return ruled or any(a < w.xmid < b for w in body)
+
+    lo, hi = left[0], right[0]
+    for w in left[1:]:
+        if not holds_text(w, lo):
+            break
+        lo = w
+    for w in right[1:]:
+        if not holds_text(hi, w):
+            break
+        hi = w
+    return [w for w in walls if lo <= w <= hi]
 
 
 def borderless_bounds(spans: Sequence[tuple[float, float]], body: Sequence[Word]) -> list[float]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 SNAP = 2.0  # points: positions closer than this are the same line or rule
-_MARGIN = 0.12  # the top and bottom 12% of a page, where running headers and footers sit
+MARGIN = 0.12  # the top and bottom 12% of a page, where running headers and footers sit
 _DIGITS = re.compile(r"\d+")
 
 
@@ -44,43 +44,46 @@ class Rule:
     b: float
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """A filled area (cell shading, a highlight): its box and colour. Its edges are not ruling lines."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    colour: tuple[float, ...] | None = None
+
+
 class Line:
-    """Words that share a baseline across the page, left to right."""
+    """Words that share a baseline across the page, left to right (its extent is worked out once)."""
 
-    words: list[Word]
+    __slots__ = ("bottom", "size", "text", "top", "words")
 
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
+    def __init__(self, words: list[Word]) -> None:
+        self.words = words
+        self.top = min(w.top for w in words)
+        self.bottom = max(w.bottom for w in words)
+        self.size = statistics.median(w.size for w in words)
+        self.text = " ".join(w.text for w in words)
 
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(w.size for w in self.words)
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, top={self.top:.1f})"
 
 
 def words_to_lines(words: Sequence[Word]) -> list[Line]:
     """Given a page's words, return them grouped into printed lines, top to bottom."""
-    lines: list[Line] = []
+    groups: list[tuple[list[Word], float, float]] = []
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        if lines:
-            last = lines[-1]
-            overlap = min(last.bottom, word.bottom) - max(last.top, word.top)
-            if overlap > 0.5 * min(word.bottom - word.top, last.bottom - last.top):
-                last.words.append(word)
+        if groups:
+            members, top, bottom = groups[-1]
+            overlap = min(bottom, word.bottom) - max(top, word.top)
+            if overlap > 0.5 * min(word.bottom - word.top, bottom - top):
+                members.append(word)
+                groups[-1] = (members, min(top, word.top), max(bottom, word.bottom))
                 continue
-        lines.append(Line([word]))
-    for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-    return lines
+        groups.append(([word], word.top, word.bottom))
+    return [Line(sorted(members, key=lambda w: w.x0)) for members, _, _ in groups]
 
 
 def group_text(words: Sequence[Word]) -> str:
@@ -94,7 +97,7 @@ def margin_lines(lines: Sequence[Line], height: float) -> list[tuple[float, str]
     return [
         (ln.top, _DIGITS.sub("#", ln.text))
         for ln in lines
-        if ln.bottom < height * _MARGIN or ln.top > height * (1 - _MARGIN)
+        if ln.bottom < height * MARGIN or ln.top > height * (1 - MARGIN)
     ]
 
 

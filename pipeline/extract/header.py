@@ -1,10 +1,18 @@
-"""Recognise an action-plan header row by what its cells say, not where they are."""
+"""Recognise a table's header row by what its cells say, not where they are, and tell a plan's from another's.
+
+A header is a printed line (and the lines under it that complete its cells:
+"Select Committee" + "Recommendation", "Timescal" + "e") whose cells name
+record fields through the configured synonyms. It heads a plan when its
+columns say *what* is answered (a recommendation, an issue raised, feedback,
+a commitment) and *how* (a response, actions, progress): see `plan_reason`.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import (
     SNAP,
@@ -12,12 +20,53 @@ from pipeline.extract.geometry import (
     Rule,
     Word,
     cluster_positions,
-    group_text,
     split_phrases,
     verticals_crossing,
 )
 
+if TYPE_CHECKING:
+    from pipeline.extract.grid import GridBox
+
+# Words too common to tell a header line from any other ("progress to date", "by when").
+_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "be",
+        "been",
+        "by",
+        "do",
+        "for",
+        "has",
+        "have",
+        "in",
+        "is",
+        "no",
+        "not",
+        "of",
+        "on",
+        "our",
+        "the",
+        "to",
+        "we",
+        "what",
+        "when",
+        "who",
+        "will",
+        "with",
+    ]
+)
 _NON_WORD = re.compile(r"[^a-z0-9#?]+")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+CACHE_SIZE = 20_000  # header texts remembered per document
+MAX_WORDS = 8  # a header cell longer than this is a sentence, not a column name
+HEADER_LINES = 4  # a header cell wraps over at most this many lines
+HEADER_ROWS = 2  # a grid's header is under at most this many of its rules (its top and a caption row's)
+GRID_RULE = 0.9  # a rule across this share of a grid divides its rows
+LINE_GAP = 0.8  # a gap wider than this many font sizes between lines ends the header
+CELL_GAP = 0.45  # font sizes: two header cells on one line stand at least this far apart (a space is ~0.25)
 
 
 def normalise_header(text: str) -> str:
@@ -46,7 +95,7 @@ class HeaderMatch:
 class HeaderMatcher:
     """Map printed header text to record fields using the configured synonyms."""
 
-    def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, synonyms: dict[str, tuple[str, ...]], not_plan: Sequence[str] = ()) -> None:
         self.exact: dict[str, str] = {}
         for field, words in synonyms.items():
             for word in words:
@@ -55,54 +104,165 @@ class HeaderMatcher:
                         self.exact.setdefault(form, field)
         # Longest phrases first, so "progress to date" beats "date".
         self.phrases = sorted(self.exact.items(), key=lambda kv: -len(kv[0]))
+        self.not_plan = tuple(f for word in not_plan for f in expand_synonym(word) if f)
+        # Every word any synonym uses: a text sharing none of them names nothing, without trying each phrase.
+        self.vocabulary = frozenset(
+            w for phrase in (*self.exact, *self.not_plan) for w in phrase.split() if w not in _COMMON
+        ) or frozenset(w for phrase in self.exact for w in phrase.split())
+        # The word a synonym ends with ("recommendation" in "select committee recommendation"): a header line
+        # uses at least one of these, so a line without any is passed over at once.
+        self.heads = frozenset(phrase.split()[-1] for phrase in (*self.exact, *self.not_plan))
+        self._seen: dict[str, HeaderMatch | None] = {}
+
+    def may_name(self, text: str) -> bool:
+        """Given some text, say whether it uses a telling word of a header synonym (a quick test before matching)."""
+        return any(w in self.vocabulary or w in self.exact for w in normalise_header(text).split())
+
+    def may_head(self, text: str) -> bool:
+        """Given a line's text, say whether it uses a word a header synonym ends with (a quick test)."""
+        return any(w in self.heads for w in normalise_header(text).split())
 
     def match(self, text: str) -> HeaderMatch | None:
         """Given a header cell's text, return the field it names, or None."""
+        if text not in self._seen:
+            if len(self._seen) > CACHE_SIZE:
+                self._seen.clear()
+            self._seen[text] = self._match(text)
+        return self._seen[text]
+
+    def _match(self, text: str) -> HeaderMatch | None:
         norm = normalise_header(text)
-        if not norm:
-            return None
         if norm in self.exact:
             return HeaderMatch(self.exact[norm], 2)
-        words = norm.split()
-        if len(words) > 6:
+        if not norm or not any(w in self.vocabulary for w in norm.split()):
             return None
+        bare = _PARENTHESES.sub(" ", text)
+        if bare.strip() and bare != text:
+            # "What we have committed to (up until end of 2024)": the words outside the brackets name it.
+            return self._match(bare)
+        words = norm.split()
+        if len(words) > MAX_WORDS or (len(words) > 2 and text.rstrip().endswith(".")):
+            return None  # a sentence, not a column name
         padded = f" {norm} "
         for phrase, field in self.phrases:
-            # A contained synonym must be at least half the cell ("Proposed actions and milestones"),
-            # so a title such as "Updated Action Plan" names nothing.
-            if 2 * len(phrase.split()) < len(words):
+            size = len(phrase.split())
+            # A contained synonym must be half the cell ("Proposed actions and milestones"), or a third
+            # when it ends the cell, as an English head noun does ("Draft KCC Response"); so a title
+            # such as "Updated Action Plan" names nothing.
+            at_end = padded.endswith(f" {phrase} ")
+            if (3 if at_end else 2) * size < len(words):
                 continue
             if f" {phrase} " in padded:
                 return HeaderMatch(field, 1)
         return None
 
+    def not_plan_word(self, text: str) -> str | None:
+        """Given a header cell's text, return the word that says its table is not a plan (risk, glossary...)."""
+        norm = normalise_header(text)
+        if not norm or len(norm.split()) > MAX_WORDS:
+            return None
+        padded = f" {norm} "
+        return next((w for w in self.not_plan if f" {w} " in padded), None)
 
-def header_score(matches: list[HeaderMatch | None]) -> tuple[int, int]:
-    """Given the matches of a candidate header's cells, return (distinct fields, total score)."""
-    fields = {m.field for m in matches if m}
-    return len(fields), sum(m.score for m in matches if m)
+    def cell_text(self, words: Sequence[Word]) -> str:
+        """Given the words of one header cell (maybe over several lines), return its text.
+
+        A word a narrow column broke without a hyphen ("Timescal" / "e") is joined
+        again when only the joined form names a field.
+        """
+        if len(words) <= 1:
+            return words[0].text if words else ""
+        top = words[0].top
+        if all(abs(w.top - top) <= SNAP for w in words):  # one line: nothing to join
+            return " ".join(w.text for w in sorted(words, key=lambda w: w.x0))
+        lines = _cell_lines(words)
+        spaced = " ".join(" ".join(w.text for w in ln) for ln in lines)
+        if len(lines) < 2 or self._quality(spaced) == 2:
+            return spaced
+        best, best_quality = spaced, self._quality(spaced)
+        for cut in range(1, len(lines)):
+            before = " ".join(" ".join(w.text for w in ln) for ln in lines[:cut])
+            after = " ".join(" ".join(w.text for w in ln) for ln in lines[cut:])
+            if not (after[:1].islower() and before[-1:].isalpha()):
+                continue
+            joined = before + after
+            quality = self._quality(joined)
+            if quality > best_quality:
+                best, best_quality = joined, quality
+        return best
+
+    def _quality(self, text: str) -> int:
+        found = self.match(text)
+        return found.score if found else 0
 
 
-def is_header(matches: list[HeaderMatch | None]) -> bool:
-    """Given a candidate header's cell matches, say whether it is an action-plan header."""
-    fields = {m.field for m in matches if m}
-    matched = sum(1 for m in matches if m)
-    return len(fields) >= 3 and bool(fields & {"recommendation", "proposed_actions"}) and matched * 2 >= len(matches)
+def _cell_lines(words: Sequence[Word]) -> list[list[Word]]:
+    tops = cluster_positions([w.top for w in words])
+    lines = [sorted((w for w in words if abs(w.top - t) <= SNAP), key=lambda w: w.x0) for t in tops]
+    return [ln for ln in lines if ln]
+
+
+def plan_reason(fields: set[str]) -> str | None:
+    """Given the fields a header names, return why it heads a plan, or None if it does not."""
+    if "recommendation" in fields and fields & {"proposed_actions", "progress"}:
+        answer = "proposed_actions" if "proposed_actions" in fields else "progress"
+        return f"a column saying what is answered (recommendation) and one answering it ({answer})"
+    if {"proposed_actions", "progress"} <= fields:
+        return "a column of commitments or actions (proposed_actions) and one reporting on them (progress)"
+    if len(fields) >= 3 and fields & {"recommendation", "proposed_actions"}:
+        return f"{len(fields)} plan columns ({', '.join(sorted(fields))})"
+    return None
 
 
 @dataclass
 class Header:
-    """A header row found on a page: its cells (groups of words) and their matches."""
+    """A header row found on a page: its cells (groups of words), their texts and matches, and its kind."""
 
     groups: list[list[Word]]
+    texts: list[str]
     matches: list[HeaderMatch | None]
     top: float
     bottom: float
     first_line: int
     last_line: int
+    kind: str = "plan"  # "plan" or "other"
+    reason: str = ""
 
-    def texts(self) -> list[str]:
-        return [group_text(g) for g in self.groups]
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for g in self.groups for w in g)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for g in self.groups for w in g)
+
+    def fields(self) -> list[str]:
+        return [m.field if m else "extra" for m in self.matches]
+
+    def signature(self) -> tuple[str, ...]:
+        """The header's cells, normalised: the header printed again has the same signature."""
+        return tuple(normalise_header(t) for t in self.texts)
+
+    def layout(self) -> tuple[str, ...]:
+        """The fields of the header's columns in order: a table carried on keeps them, whatever the words."""
+        return tuple(self.fields())
+
+
+def classify(texts: Sequence[str], matches: Sequence[HeaderMatch | None], matcher: HeaderMatcher) -> tuple[str, str]:
+    """Given a candidate header's cell texts and matches, return (kind, why): "plan", "other" or "" (not a header)."""
+    fields = {m.field for m in matches if m}
+    matched = sum(1 for m in matches if m)
+    if len(texts) < 2 or not fields:
+        return "", ""
+    stray = next((w for t, m in zip(texts, matches) if m is None and (w := matcher.not_plan_word(t))), None)
+    reason = plan_reason(fields)
+    if reason and matched * 2 >= len(matches) and stray is None:
+        return "plan", f"its header has {reason}"
+    if stray is not None and (len(fields) >= 2 or reason):
+        return "other", f"its header has a column {stray!r}, which plans do not have"
+    if len(fields) >= 2 and matched * 2 >= len(matches):
+        return "other", f"its header names {', '.join(sorted(fields))}, but no column saying what is answered and how"
+    return "", ""
 
 
 def _rematch(phrases: list[list[Word]], matcher: HeaderMatcher) -> list[list[Word]]:
@@ -110,7 +270,7 @@ def _rematch(phrases: list[list[Word]], matcher: HeaderMatcher) -> list[list[Wor
     split any phrase that names no field into two that both do."""
 
     def named(ws: Sequence[Word]) -> bool:
-        return matcher.match(group_text(ws)) is not None
+        return matcher.match(matcher.cell_text(ws)) is not None
 
     joined: list[list[Word]] = []
     for phrase in phrases:
@@ -120,9 +280,14 @@ def _rematch(phrases: list[list[Word]], matcher: HeaderMatcher) -> list[list[Wor
             joined.append(list(phrase))
     out: list[list[Word]] = []
     for phrase in joined:
-        if len(phrase) > 1 and not named(phrase):
+        # Splitting one phrase into two names needs two telling words in it, and a phrase short enough to be cells.
+        telling = sum(1 for w in phrase if matcher.may_name(w.text))
+        if 1 < len(phrase) <= 2 * MAX_WORDS and telling >= 2 and not named(phrase):
             for cut in range(1, len(phrase)):
                 left, right = phrase[:cut], phrase[cut:]
+                # Two cells set close together still leave more than a word space between them.
+                if right[0].x0 - left[-1].x1 < CELL_GAP * right[0].size:
+                    continue
                 if named(left) and named(right):
                     out.extend([left, right])
                     break
@@ -149,56 +314,172 @@ def _add_line(groups: list[list[Word]], phrases: list[list[Word]]) -> list[list[
     return out
 
 
-def find_header(lines: Sequence[Line], rules: Sequence[Rule], matcher: HeaderMatcher, start: int = 0) -> Header | None:
-    """Given a page's lines, return the first action-plan header row at or after line `start`."""
-    for k in range(start, len(lines)):
-        line = lines[k]
-        walls = verticals_crossing(rules, line.top, line.bottom)
-        if len(line.words) > 40:
-            continue  # a line of running text, not headers
-        groups = _rematch(split_phrases(line, walls), matcher)
-        matches = [matcher.match(group_text(g)) for g in groups]
-        score = header_score(matches)
-        # A line naming nothing may still start a header whose other cells are centred lower down.
-        last = k
-        for j in range(k + 1, min(k + 3, len(lines))):
-            nxt = lines[j]
-            if nxt.top - lines[j - 1].bottom > 0.8 * nxt.size:
-                break
-            walls = verticals_crossing(rules, nxt.top, nxt.bottom)
-            extended = _add_line(groups, split_phrases(nxt, walls))
-            if extended is None:
-                break
-            new_matches = [matcher.match(group_text(g)) for g in extended]
-            new_score = header_score(new_matches)
-            if new_score <= score or sum(m is None for m in new_matches) > sum(m is None for m in matches):
-                break
-            groups, matches, score, last = extended, new_matches, new_score, j
-        if is_header(matches):
-            top = min(w.top for g in groups for w in g)
-            bottom = max(w.bottom for g in groups for w in g)
-            return Header(groups, matches, top, bottom, k, last)
-    return None
+def _score(matches: Sequence[HeaderMatch | None]) -> tuple[int, int]:
+    return len({m.field for m in matches if m}), sum(m.score for m in matches if m)
 
 
-def drop_repeated_headers(lines: Sequence[Line], header: Header) -> list[Line]:
-    """Given body lines, return them without any repeat of the header row (its first line and those after)."""
+def _band_bottom(rules: Sequence[Rule], line: Line, x0: float, x1: float) -> float | None:
+    """Given a header's first line and its extent, return the y of the rule closing its row, if ruled."""
+    need = 0.8 * (x1 - x0)
+    below = sorted(
+        r.at
+        for r in rules
+        if not r.vertical and r.at > line.bottom - 1 and min(r.b, x1) - max(r.a, x0) >= need and r.at - line.top < 120
+    )
+    return below[0] if below else None
+
+
+def _read_line(
+    line: Line, rules: Sequence[Rule], matcher: HeaderMatcher
+) -> tuple[list[list[Word]], list[str], list[HeaderMatch | None]]:
+    walls = verticals_crossing(rules, line.top, line.bottom)
+    groups = _rematch(split_phrases(line, walls), matcher)
+    texts = [matcher.cell_text(g) for g in groups]
+    return groups, texts, [matcher.match(t) for t in texts]
+
+
+def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: HeaderMatcher) -> Header | None:
+    """Given a page's lines and an index, return the header starting on line k (plan or other), or None."""
+    line = lines[k]
+    if len(line.words) > 40:
+        return None  # a line of running text, not headers
+    nxt = lines[k + 1] if k + 1 < len(lines) else None
+    if not matcher.may_head(line.text) and (nxt is None or not matcher.may_head(nxt.text)):
+        return None  # neither it nor the line under it ends a column name the way headers do
+    groups, texts, matches = _read_line(line, rules, matcher)
+    names_nothing = not any(matches) and not any(matcher.not_plan_word(t) for t in texts)
+    if names_nothing and (k + 1 >= len(lines) or lines[k + 1].top - line.bottom > LINE_GAP * line.size):
+        return None  # a line naming nothing may only start a header whose cells are completed lower down
+    span = (min(w.x0 for w in line.words), max(w.x1 for w in line.words))
+    ruled_bottom = _band_bottom(rules, line, *span)
+    bold = all(w.bold for g in groups for w in g)
+    score, last = _score(matches), k
+    for j in range(k + 1, min(k + HEADER_LINES, len(lines))):
+        nxt = lines[j]
+        if nxt.top - lines[j - 1].bottom > LINE_GAP * nxt.size:
+            break
+        inside_band = ruled_bottom is not None and nxt.bottom <= ruled_bottom + 1
+        extended = _add_line(groups, split_phrases(nxt, verticals_crossing(rules, nxt.top, nxt.bottom)))
+        if extended is None:
+            break
+        new_texts = [matcher.cell_text(g) for g in extended]
+        new_matches = [matcher.match(t) for t in new_texts]
+        new_score = _score(new_matches)
+        better = new_score > score and sum(m is None for m in new_matches) <= sum(m is None for m in matches)
+        # Lines that only complete cells already begun ("Shared" / "Outcome") belong to the header when
+        # they sit in its ruled row, or complete cells that name nothing yet in the header's own style.
+        completes = len(extended) == len(groups) and new_score >= score
+        same_style = bold and all(w.bold for w in nxt.words) and abs(nxt.size - line.size) < 0.6
+        unnamed = [g for g, m in zip(groups, matches) if m is None]
+        fills_unnamed = all(
+            any(min(w.x1, max(u.x1 for u in g)) - max(w.x0, min(u.x0 for u in g)) > -1.0 for g in unnamed)
+            for w in nxt.words
+        )
+        if not (better or (completes and (inside_band or (same_style and fills_unnamed)))):
+            break
+        groups, texts, matches, score, last = extended, new_texts, new_matches, new_score, j
+    if names_nothing:
+        # Its first line's words must end up in cells that are whole column names ("Select Committee" +
+        # "Recommendation"), not a sentence that merely ends with one ("to draw upon." + "Proposed Actions").
+        firsts = {id(w) for w in line.words}
+        for g, m in zip(groups, matches):
+            if any(id(w) in firsts for w in g) and (m is None or m.score < 2):
+                return None
+    kind, reason = classify(texts, matches, matcher)
+    if not kind:
+        return None
+    top = min(w.top for g in groups for w in g)
+    bottom = max(w.bottom for g in groups for w in g)
+    return Header(groups, texts, matches, top, bottom, k, last, kind, reason)
+
+
+def _deep_in_grid(line: Line, boxes: Sequence[GridBox], rules: Sequence[Rule]) -> bool:
+    """Given a line and the page's ruled grids, say whether it lies below a grid's first rows, where no header
+    starts (a header is a grid's first row, under at most a merged caption row)."""
+    for box in boxes:
+        if not (box.top < line.top < box.bottom and box.x0 < line.words[0].x0 < box.x1):
+            continue
+        need = GRID_RULE * (box.x1 - box.x0)
+        above = {round(r.at) for r in rules if not r.vertical and box.top - 2 <= r.at < line.top and r.b - r.a >= need}
+        if len(above) > HEADER_ROWS:
+            return True
+    return False
+
+
+def find_headers(
+    lines: Sequence[Line], rules: Sequence[Rule], matcher: HeaderMatcher, grids: Sequence[GridBox] = ()
+) -> list[Header]:
+    """Given a page's lines (and its ruled grids), return every table header on it, top to bottom."""
+    out: list[Header] = []
+    k = 0
+    while k < len(lines):
+        if grids and _deep_in_grid(lines[k], grids, rules):
+            k += 1
+            continue
+        found = header_at(lines, k, rules, matcher)
+        if found is None:
+            k += 1
+            continue
+        out.append(found)
+        k = found.last_line + 1
+    return out
+
+
+def line_keys(header: Header) -> list[list[str]]:
+    """Given a header, return each of its printed lines as sorted word texts, to spot it again."""
+    words = [w for g in header.groups for w in g]
+    tops = cluster_positions([w.top for w in words])
+    return [sorted(w.text for w in words if abs(w.top - t) <= SNAP) for t in tops]
+
+
+def drop_repeated_headers(lines: Sequence[Line], keys: Sequence[Sequence[str]]) -> list[Line]:
+    """Given body lines and a header's line keys, return them without any repeat of the header (its lines in order)."""
 
     def key(words: Sequence[Word]) -> list[str]:
         return sorted(w.text for w in words)
 
-    words = [w for g in header.groups for w in g]
-    tops = cluster_positions([w.top for w in words])
-    header_lines = [key([w for w in words if abs(w.top - t) <= SNAP]) for t in tops]
     out: list[Line] = []
     i = 0
     while i < len(lines):
-        if key(lines[i].words) == header_lines[0]:
+        if keys and key(lines[i].words) == list(keys[0]):
             j, k = i + 1, 1
-            while j < len(lines) and k < len(header_lines) and key(lines[j].words) == header_lines[k]:
+            while j < len(lines) and k < len(keys) and key(lines[j].words) == list(keys[k]):
                 j, k = j + 1, k + 1
             i = j
             continue
         out.append(lines[i])
         i += 1
     return out
+
+
+def grid_header(lines: Sequence[Line], box: GridBox, rules: Sequence[Rule], matcher: HeaderMatcher) -> Header | None:
+    """Given a ruled grid on a page, return its first row as the header of an "other" table (None if it is empty)."""
+    need = 0.8 * (box.x1 - box.x0)
+    cuts = sorted(
+        r.at for r in rules if not r.vertical and r.at > box.top + 2 and min(r.b, box.x1) - max(r.a, box.x0) >= need
+    )
+    bottom = cuts[0] if cuts else box.bottom
+    picked = [
+        (i, [w for w in ln.words if box.x0 <= w.xmid <= box.x1])
+        for i, ln in enumerate(lines)
+        if ln.top >= box.top - 1 and ln.bottom <= bottom + 1
+    ]
+    picked = [(i, ws) for i, ws in picked if ws]
+    if not picked:
+        return None
+    walls = list(box.walls)
+    groups = [[w for _, ws in picked for w in ws if a <= w.xmid < b] for a, b in zip(walls, walls[1:])]
+    groups = [g for g in groups if g]
+    texts = [matcher.cell_text(g) for g in groups]
+    words = [w for g in groups for w in g]
+    return Header(
+        groups,
+        texts,
+        [matcher.match(t) for t in texts],
+        min(w.top for w in words),
+        max(w.bottom for w in words),
+        picked[0][0],
+        picked[-1][0],
+        "other",
+        "a ruled table whose header names no plan columns",
+    )

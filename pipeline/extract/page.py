@@ -1,8 +1,9 @@
-"""One page in, its part of the action-plan table out: header, columns and rows.
+"""One table stretch on one page in, its rows out.
 
-Ruled tables take columns and rows from their lines; borderless ones take columns
-from the header's words and the white space between columns, and rows from the
-labels ("R1.", "R 2.") and bold theme lines.
+Ruled tables take their rows from the rules that cross them (see `grid`);
+borderless ones from labels ("R1.", "R 2."), fresh starts and bold theme
+lines (see `rows`). Either way a row that runs across the column edges, or
+sits in one merged cell or one fill across the table, is a theme row.
 """
 
 from __future__ import annotations
@@ -10,101 +11,41 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from pipeline.extract.columns import ColumnGeom, borderless_bounds, column_of, columns_from_header
-from pipeline.extract.geometry import (
-    SNAP,
-    Line,
-    Rule,
-    Word,
-    group_text,
-    is_page_furniture,
-    margin_lines,
-    row_separators,
-    verticals_crossing,
-    words_to_lines,
-)
-from pipeline.extract.header import Header, HeaderMatcher, drop_repeated_headers, find_header
+from pipeline.extract.columns import ColumnGeom, column_of, crosses
+from pipeline.extract.content import PageContent
+from pipeline.extract.geometry import SNAP, Line, Rule, Word, split_phrases, verticals_crossing
+from pipeline.extract.grid import Separators, nested_boxes, row_separators
+from pipeline.extract.header import HEADER_LINES, HeaderMatcher, drop_repeated_headers, line_keys, normalise_header
+from pipeline.extract.region import Segment
 from pipeline.extract.rows import RowContext, band_to_row, lines_to_bands, section_like, starts_with_label, text_rights
-from pipeline.records import SourceRow
+from pipeline.records import SourceRow, TextLine
+
+_NUMBERED = re.compile(r"^(?:section|part)?\s*\d+(?:\.\d+)*[.:)]?\s", re.IGNORECASE)
+TITLE_GAP = 0.8  # font sizes: lines closer than this are one block of text
+TITLE_LINES = 2  # a title is a line or two, never a paragraph
+TITLE_CHARS = 160
+TITLE_SENTENCE = 6  # words: a longer line ending in a full stop is a sentence, not a title
+SPANNING_FILL = 0.95  # a fill across this share of the table's width, no taller than the row, merges it
+MERGED_WALL = 6.0  # points: an inner wall this close to a column edge keeps the columns apart
+INNER_WALL = 8.0  # points: a table has inner walls when one at least this long stands at a column edge
 
 
-@dataclass
-class PageLayout:
-    """What one page contributed: its header (if printed), columns and rows."""
+@dataclass(frozen=True)
+class LabelRules:
+    """The label patterns a page's rows are cut at: any label, and the strong ("R1.") ones."""
 
-    columns: list[ColumnGeom]
-    rows: list[SourceRow]
-    header: Header | None = None
-    title: str = ""
-    ruled: bool = False
-    margin_lines: list[tuple[float, str]] = field(default_factory=list)
+    any: Sequence[re.Pattern[str]]
+    strong: Sequence[re.Pattern[str]]
 
 
-def layout_page(
-    page: int,
-    words: Sequence[Word],
-    rules: Sequence[Rule],
-    height: float,
-    matcher: HeaderMatcher,
-    label_res: Sequence[re.Pattern[str]],
-    strong_label_res: Sequence[re.Pattern[str]],
-    previous: Sequence[ColumnGeom] | None,
-) -> PageLayout | None:
-    """Given one page's words and rules, return its part of the table (None if it has none)."""
-    lines = [ln for ln in words_to_lines(words) if not is_page_furniture(ln, height)]
-    if not lines:
-        return None
-    header = find_header(lines, rules, matcher)
-    title = ""
-    if header is not None:
-        head_walls = verticals_crossing(rules, header.top, header.bottom)
-        below = [w for ln in lines[header.last_line + 1 :] for w in ln.words]
-        columns, ruled = columns_from_header(header, below, head_walls)
-        if previous is None:
-            # First page of the table: what stands above the header is the title, not rows.
-            above = lines[: header.first_line]
-            if above:
-                biggest = max(ln.size for ln in above)
-                title = " ".join(ln.text for ln in above if ln.size >= biggest - 0.5)
-            body_from, body_top = header.last_line + 1, header.bottom
-        else:
-            # A later page: rows may stand above a header printed part-way down.
-            body_from, body_top = 0, 0.0
-    elif previous:
-        columns = list(previous)
-        body_from, body_top = 0, 0.0
-        table_walls = verticals_crossing(rules, lines[0].top, lines[-1].bottom)
-        ruled = len(table_walls) >= 2
-        if ruled and len(table_walls) == len(columns) + 1:
-            columns = [replace(c, x0=a, x1=b) for c, a, b in zip(columns, table_walls, table_walls[1:])]
-        elif not ruled and all(c.head_x1 > c.head_x0 for c in columns):
-            # No header on this page: find this page's own gutters between the last header's words.
-            page_words = [w for ln in lines for w in ln.words]
-            bounds = borderless_bounds([(c.head_x0, c.head_x1) for c in columns], page_words)
-            columns = [replace(c, x0=a, x1=b) for c, a, b in zip(columns, bounds, bounds[1:])]
-    else:
-        return None
-
-    x0, x1 = columns[0].x0, columns[-1].x1
-    body_bottom = height
-    if ruled:
-        bottoms = [r.b for r in rules if r.vertical and x0 - SNAP <= r.at <= x1 + SNAP and r.b > body_top]
-        if bottoms:
-            body_bottom = max(bottoms)
-        if body_from == 0:
-            tops = [r.a for r in rules if r.vertical and x0 - SNAP <= r.at <= x1 + SNAP]
-            body_top = min(tops) if tops else 0.0
-    body_lines: list[Line] = []
-    for ln in lines[body_from:]:
-        ws = [w for w in ln.words if w.ymid > body_top and w.ymid < body_bottom + 1]
-        if ruled:
-            ws = [w for w in ws if x0 - SNAP <= w.xmid <= x1 + SNAP]
-        if ws:
-            body_lines.append(Line(ws))
-    if header is not None:
-        body_lines = drop_repeated_headers(body_lines, header)
+def segment_rows(
+    seg: Segment, page: int, content: PageContent, matcher: HeaderMatcher, labels: LabelRules
+) -> list[SourceRow]:
+    """Given one table stretch on one page, return its rows (theme rows and body rows)."""
+    columns = seg.columns
+    body_lines = drop_repeated_headers(seg.lines, line_keys(seg.header))
     body_words = [w for ln in body_lines for w in ln.words]
     label_col = next((i for i, c in enumerate(columns) if c.field == "label"), None)
     if label_col is None:
@@ -113,52 +54,309 @@ def layout_page(
     ctx = RowContext(
         columns=columns,
         label_col=label_col,
-        label_res=label_res,
+        label_res=labels.any,
         body_bold=sum(w.bold for w in body_words) / len(body_words) if body_words else 0.0,
         pitch=1.2 * statistics.median(sizes),
+        timescale_col=next((i for i, c in enumerate(columns) if c.field == "timescale"), None),
     )
-    rights = text_rights(body_words, columns, ruled)
+    rights = text_rights(body_words, columns, seg.ruled)
     rows: list[SourceRow] = []
-
-    separators = row_separators(rules, x0, x1, body_top - SNAP, body_bottom) if ruled else []
-    if ruled and separators:
-        cuts = {body_top, *separators, body_bottom}
-        if header is not None:
-            cuts.add(header.bottom + 0.5)  # some producers draw no rule under the header
-        edges = sorted(cuts)
-        edges = [e for e in edges if e >= body_top - SNAP]
-        inner = [c.x1 for c in columns[:-1]]
-        has_inner = verticals_crossing(rules, body_top, body_bottom)
-        for a, b in zip(edges, edges[1:]):
-            band = [ln for ln in body_lines if a - 1 < (ln.top + ln.bottom) / 2 < b + 1]
-            if not band:
-                continue
-            text_top, text_bottom = min(ln.top for ln in band), max(ln.bottom for ln in band)
-            walls = verticals_crossing(rules, text_top, text_bottom)
-            merged = bool(has_inner) and not any(any(abs(x - w) < 3 for w in walls) for x in inner)
-            band_words = [w for ln in band for w in ln.words]
-            texts = [
-                group_text([w for w in band_words if column_of(w.xmid, columns) == i]) for i in range(len(columns))
-            ]
-            if sum(1 for t in texts if matcher.match(t)) >= 3:
-                continue  # a header row repeated inside the body
-            if merged or all(section_like(ln, ctx) for ln in band):
-                rows.append(band_to_row("section", band_words, columns, rights, page, a, b, not rows))
-                continue
-            # A ruled band that still holds several "R"-labelled rows was drawn without row lines;
-            # one label part-way down is just a vertically centred first cell.
-            strong = replace(ctx, label_res=strong_label_res)
-            if sum(starts_with_label(ln, strong) for ln in band) < 2:
-                rows.append(band_to_row("body", band_words, columns, rights, page, a, b, not rows))
-                continue
-            for sub in lines_to_bands(band, strong, True):
-                sub_words = [w for ln in sub.lines for w in ln.words]
-                top = a if sub.lines[0] is band[0] else sub.lines[0].top
-                rows.append(band_to_row(sub.kind, sub_words, columns, rights, page, top, b, not rows))
+    if seg.caption:
+        words = [w for ln in seg.caption for w in ln.words]
+        top, bottom = min(w.top for w in words), max(w.bottom for w in words)
+        rows.append(band_to_row("section", words, columns, rights, page, top, bottom, False))
+    nested = nested_boxes(content.rules, columns, seg.top, seg.bottom) if seg.ruled else []
+    separators = row_separators(content.rules, columns, seg.top - SNAP, seg.bottom, nested)
+    if separators.full:
+        rows += _ruled_rows(seg, body_lines, separators, nested, content, matcher, labels, ctx, rights, page)
     else:
         by_label = any(starts_with_label(ln, ctx) for ln in body_lines)
         for part in lines_to_bands(body_lines, ctx, by_label):
             part_words = [w for ln in part.lines for w in ln.words]
             top, bottom = part.lines[0].top, part.lines[-1].bottom
-            rows.append(band_to_row(part.kind, part_words, columns, rights, page, top, bottom, not rows))
-    return PageLayout(columns, rows, header, title, ruled, margin_lines(lines, height))
+            row = band_to_row(part.kind, part_words, columns, rights, page, top, bottom, False)
+            rows.append(replace(row, shares_first=part.shares_first))
+    if seg.carried and rows:
+        first = next((i for i, r in enumerate(rows) if r.kind == "body" or i == 0), 0)
+        rows[first] = replace(rows[first], first_on_page=True)
+    return [replace(r, table=seg.index) for r in rows]
+
+
+def _ruled_rows(
+    seg: Segment,
+    body_lines: Sequence[Line],
+    separators: Separators,
+    nested: Sequence[tuple[int, float, float, float, float]],
+    content: PageContent,
+    matcher: HeaderMatcher,
+    labels: LabelRules,
+    ctx: RowContext,
+    rights: Sequence[float],
+    page: int,
+) -> list[SourceRow]:
+    """Given a ruled stretch's body lines and its row rules, return its rows."""
+    columns = seg.columns
+    rules = content.rules
+    edges = sorted({seg.top, *separators.full, seg.bottom})
+    edges = [e for e in edges if seg.top - SNAP <= e <= seg.bottom + SNAP]
+    inner = [c.x1 for c in columns[:-1]]
+    has_inner = any(
+        r.vertical
+        and r.b - r.a >= INNER_WALL
+        and min(r.b, seg.bottom) - max(r.a, seg.top) > 0
+        and abs(r.at - x) < MERGED_WALL
+        for r in rules
+        for x in inner
+    )
+    assigned: set[int] = set()
+    rows: list[SourceRow] = []
+    for a, b in zip(edges, edges[1:]):
+        band = []
+        for n, ln in enumerate(body_lines):
+            mid = (ln.top + ln.bottom) / 2
+            if n not in assigned and a - 1 < mid < b + 1:
+                band.append(ln)
+                assigned.add(n)
+        if not band:
+            continue
+        band_words = [w for ln in band for w in ln.words]
+        if len(band) <= HEADER_LINES and matcher.may_name(band[0].text) and _repeats_header(band_words, seg, matcher):
+            continue  # the header printed again inside the body
+        text_top, text_bottom = min(ln.top for ln in band), max(ln.bottom for ln in band)
+        if _is_theme_band(band, columns, rules, content, has_inner, text_top, text_bottom, a, b, ctx):
+            rows.append(band_to_row("section", band_words, columns, rights, page, a, b, False))
+            continue
+        cells_nested = [box for box in nested if box[2] < b and box[4] > a]
+        own = [(y, k) for y, k in separators.partial if a + SNAP < y < b - SNAP]
+        if own:
+            rows += _action_rows(band_words, own, columns, rights, page, a, b, rules, cells_nested)
+            continue
+        shared_right = [(y, k) for y, k in separators.left if a + SNAP < y < b - SNAP]
+        if shared_right:
+            rows += _rows_sharing_right(band_words, shared_right, columns, rights, page, a, b, rules, cells_nested)
+            continue
+        strong = replace(ctx, label_res=labels.strong)
+        # A ruled band that still holds several "R"-labelled rows was drawn without row lines;
+        # one label part-way down is just a vertically centred first cell.
+        if sum(starts_with_label(ln, strong) for ln in band) < 2:
+            rows.append(_row(band_words, columns, rights, page, a, b, rules, cells_nested))
+            continue
+        for sub in lines_to_bands(band, strong, True):
+            sub_words = [w for ln in sub.lines for w in ln.words]
+            top = a if sub.lines[0] is band[0] else sub.lines[0].top
+            rows.append(band_to_row(sub.kind, sub_words, columns, rights, page, top, b, False))
+    return rows
+
+
+def _repeats_header(words: Sequence[Word], seg: Segment, matcher: HeaderMatcher) -> bool:
+    """Given a band's words, say whether they print the table's header again."""
+    columns = seg.columns
+    texts = [matcher.cell_text([w for w in words if column_of(w.xmid, columns) == i]) for i in range(len(columns))]
+    return tuple(normalise_header(t) for t in texts if t) == tuple(t for t in seg.header.signature() if t)
+
+
+def _is_theme_band(
+    band: Sequence[Line],
+    columns: Sequence[ColumnGeom],
+    rules: Sequence[Rule],
+    content: PageContent,
+    has_inner: bool,
+    text_top: float,
+    text_bottom: float,
+    a: float,
+    b: float,
+    ctx: RowContext,
+) -> bool:
+    """Given a ruled band, say whether it is a theme row: one merged cell, one fill across, or text across the edges."""
+    inner = [c.x1 for c in columns[:-1]]
+    if has_inner:
+        walls = verticals_crossing(rules, text_top, text_bottom)
+        if not any(any(abs(x - w) < MERGED_WALL for w in walls) for x in inner):
+            return True
+    elif _one_cell_text(band, columns):
+        width = columns[-1].x1 - columns[0].x0
+        spanning = [f for f in content.fills if f.x1 - f.x0 >= SPANNING_FILL * width]
+        if any(
+            f.top <= text_top + 1 and f.bottom >= text_bottom - 1 and f.bottom - f.top <= (b - a) + 2 * SNAP
+            for f in spanning
+        ):
+            return True
+        if any(crosses(w, columns) for ln in band for w in ln.words):
+            return True
+    return all(section_like(ln, ctx) for ln in band)
+
+
+def _one_cell_text(band: Sequence[Line], columns: Sequence[ColumnGeom]) -> bool:
+    """Given a band's lines, say whether they read as one cell's text: each line one run of words from the first column."""
+    return all(column_of(ln.words[0].xmid, columns) == 0 and len(split_phrases(ln, ())) == 1 for ln in band)
+
+
+def _row(
+    words: Sequence[Word],
+    columns: Sequence[ColumnGeom],
+    rights: Sequence[float],
+    page: int,
+    top: float,
+    bottom: float,
+    rules: Sequence[Rule],
+    nested: Sequence[tuple[int, float, float, float, float]],
+    *,
+    shares_first: bool = False,
+) -> SourceRow:
+    """Given a body row's words, return it as a SourceRow, with any table nested in a cell as lines of its own."""
+    inside = [box for box in nested if box[2] < bottom and box[4] > top]
+    if not inside:
+        row = band_to_row("body", words, columns, rights, page, top, bottom, False)
+        return replace(row, shares_first=shares_first)
+    rest = [w for w in words if not any(_in_box(w, box) for box in inside)]
+    row = band_to_row("body", rest, columns, rights, page, top, bottom, False)
+    cells = list(row.cells)
+    for box in inside:
+        col = box[0]
+        mine = [w for w in words if _in_box(w, box)]
+        lines = nested_table_lines(mine, box, rules)
+        merged = sorted((*cells[col].lines, *lines), key=lambda ln: ln.top)
+        cells[col] = replace(cells[col], lines=tuple(merged))
+    return replace(row, cells=tuple(cells), shares_first=shares_first)
+
+
+def _in_box(word: Word, box: tuple[int, float, float, float, float]) -> bool:
+    _, x0, top, x1, bottom = box
+    return x0 - 1 <= word.xmid <= x1 + 1 and top - 1 <= (word.top + word.bottom) / 2 <= bottom + 1
+
+
+def nested_table_lines(
+    words: Sequence[Word], box: tuple[int, float, float, float, float], rules: Sequence[Rule]
+) -> list[TextLine]:
+    """Given the words of a table nested in a cell, return one line per nested row, its cells joined by " | "."""
+    _, x0, top, x1, bottom = box
+    walls = sorted(
+        {
+            round(r.at, 1)
+            for r in rules
+            if r.vertical and x0 + 2 < r.at < x1 - 2 and min(r.b, bottom) - max(r.a, top) > SNAP
+        }
+    )
+    cuts = sorted(
+        {
+            top,
+            bottom,
+            *(
+                r.at
+                for r in rules
+                if not r.vertical and top + SNAP < r.at < bottom - SNAP and r.b - r.a > 0.5 * (x1 - x0)
+            ),
+        }
+    )
+    out: list[TextLine] = []
+    for a, b in zip(cuts, cuts[1:]):
+        row_words = [w for w in words if a <= (w.top + w.bottom) / 2 < b]
+        if not row_words:
+            continue
+        bounds = [x0, *walls, x1]
+        cells = []
+        for left, right in zip(bounds, bounds[1:]):
+            mine = sorted((w for w in row_words if left <= w.xmid < right), key=lambda w: (round(w.top), w.x0))
+            cells.append(" ".join(w.text for w in mine))
+        while cells and not cells[-1]:
+            cells.pop()
+        text = " | ".join(cells)
+        size = statistics.median(w.size for w in row_words)
+        out.append(
+            TextLine(
+                text,
+                round(x0, 2),
+                round(x1, 2),
+                round(min(w.top for w in row_words), 2),
+                round(max(w.bottom for w in row_words), 2),
+                round(size, 2),
+                whole=True,
+            )
+        )
+    return out
+
+
+def _action_rows(
+    words: Sequence[Word],
+    partial: Sequence[tuple[float, int]],
+    columns: Sequence[ColumnGeom],
+    rights: Sequence[float],
+    page: int,
+    top: float,
+    bottom: float,
+    rules: Sequence[Rule],
+    nested: Sequence[tuple[int, float, float, float, float]],
+) -> list[SourceRow]:
+    """Given a band whose first cells are merged over several action rows, return one row per action.
+
+    The merged cells' text (often centred in the band) goes with the first action row; the later ones
+    are marked as sharing it.
+    """
+    k = min(col for _, col in partial)
+    cuts = [top, *sorted(y for y, _ in partial), bottom]
+    shared = [w for w in words if column_of(w.xmid, columns) < k]
+    own = [w for w in words if column_of(w.xmid, columns) >= k]
+    rows = []
+    for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        mine = [w for w in own if a - 1 < (w.top + w.bottom) / 2 < b + 1]
+        if n == 0:
+            mine = shared + mine
+        if not mine:
+            continue
+        rows.append(_row(mine, columns, rights, page, a, b, rules, nested, shares_first=n > 0))
+    return rows
+
+
+def _rows_sharing_right(
+    words: Sequence[Word],
+    left: Sequence[tuple[float, int]],
+    columns: Sequence[ColumnGeom],
+    rights: Sequence[float],
+    page: int,
+    top: float,
+    bottom: float,
+    rules: Sequence[Rule],
+    nested: Sequence[tuple[int, float, float, float, float]],
+) -> list[SourceRow]:
+    """Given a band whose left cells are split into several rows beside one merged cell on the right, return one
+    row per left-hand row, each with the merged cell's text (one plan answering several commitments)."""
+    k = max(col for _, col in left)
+    cuts = [top, *sorted(y for y, _ in left), bottom]
+    shared = [w for w in words if column_of(w.xmid, columns) >= k]
+    own = [w for w in words if column_of(w.xmid, columns) < k]
+    rows = []
+    for a, b in zip(cuts, cuts[1:]):
+        mine = [w for w in own if a - 1 < (w.top + w.bottom) / 2 < b + 1]
+        if mine:
+            rows.append(_row([*mine, *shared], columns, rights, page, a, b, rules, nested))
+    return rows
+
+
+def title_above(lines: Sequence[Line], top: float, since: float, body_size: float) -> str:
+    """Given a page's lines, the top of the plan table, where earlier content ends and the body text size, return
+    the plan's title: the nearest short heading above the table that is not a numbered section ("4. Information
+    requests", "Section 1: Seashells."), or "" when none stands there."""
+    above = [ln for ln in lines if ln.bottom <= top and ln.top >= since]
+    blocks: list[list[Line]] = []
+    for ln in above:
+        if blocks and ln.top - blocks[-1][-1].bottom <= TITLE_GAP * ln.size:
+            blocks[-1].append(ln)
+        else:
+            blocks.append([ln])
+    page_size = statistics.median([ln.size for ln in above] or [body_size])
+    for block in reversed(blocks):
+        text = " ".join(ln.text for ln in block)
+        heading = (
+            all(w.bold for ln in block for w in ln.words)
+            or min(ln.size for ln in block) >= max(body_size, page_size) + 1
+        )
+        sentence = text.endswith(".") and len(text.split()) > TITLE_SENTENCE
+        if (
+            heading
+            and not sentence
+            and len(block) <= TITLE_LINES
+            and len(text) <= TITLE_CHARS
+            and not _NUMBERED.match(text)
+        ):
+            return text
+    return ""

@@ -15,6 +15,7 @@ from pipeline.records import BBox, RowKind, SourceCell, SourceRow, TextLine
 class _Band:
     kind: RowKind
     lines: list[Line]
+    shares_first: bool = False
 
 
 @dataclass
@@ -26,6 +27,7 @@ class RowContext:
     label_res: Sequence[re.Pattern[str]]
     body_bold: float
     pitch: float
+    timescale_col: int | None = None
 
 
 def label_text(line: Line, ctx: RowContext) -> str:
@@ -68,6 +70,21 @@ def _fresh_columns(lines: Sequence[Line], ctx: RowContext) -> list[set[int]]:
     return out
 
 
+def _starts_action(line: Line, fresh: set[int], band: _Band | None, ctx: RowContext) -> bool:
+    """Given a line, say whether it starts another action row under the same recommendation.
+
+    Its first cell is empty, its timescale and at least one other cell start afresh on it, and
+    the row above already has a timescale: a paragraph break inside one cell cannot do that.
+    """
+    t = ctx.timescale_col
+    if t is None or band is None or band.kind != "body" or t not in fresh or len(fresh) < 2:
+        return False
+    cols = {column_of(w.xmid, ctx.columns) for w in line.words}
+    if ctx.label_col in cols:
+        return False
+    return any(column_of(w.xmid, ctx.columns) == t for ln in band.lines for w in ln.words)
+
+
 def lines_to_bands(lines: Sequence[Line], ctx: RowContext, by_label: bool) -> list[_Band]:
     """Given a page's body lines, return them cut into rows: by labels, else by aligned fresh starts."""
     bands: list[_Band] = []
@@ -75,6 +92,9 @@ def lines_to_bands(lines: Sequence[Line], ctx: RowContext, by_label: bool) -> li
     for i, line in enumerate(lines):
         labelled = by_label and starts_with_label(line, ctx)
         start = labelled if by_label else len(fresh[i]) >= 2 and ctx.label_col in fresh[i]
+        if not start and _starts_action(line, fresh[i], bands[-1] if bands else None, ctx):
+            bands.append(_Band("body", [line], shares_first=True))
+            continue
         if not labelled and section_like(line, ctx):
             nxt = next((ln for ln in lines[i + 1 :] if not section_like(ln, ctx)), None)
             if nxt is None or (starts_with_label(nxt, ctx) if by_label else True):
@@ -149,7 +169,7 @@ def text_rights(words: Sequence[Word], columns: Sequence[ColumnGeom], ruled: boo
 def drop_running_text(rows: Sequence[SourceRow], furniture: dict[int, list[float]]) -> list[SourceRow]:
     """Given rows and, per page, the tops of running header/footer lines, return the rows without those lines."""
     out: list[SourceRow] = []
-    seen_pages: set[int] = set()
+    carry_mark = False  # a dropped row that carried its table over passes the mark to the next
     for row in rows:
         tops = furniture.get(row.page, [])
         if tops:
@@ -158,11 +178,13 @@ def drop_running_text(rows: Sequence[SourceRow], furniture: dict[int, list[float
                 for c in row.cells
             )
             if not any(c.lines for c in cells):
+                carry_mark = carry_mark or row.first_on_page
                 continue
             row = replace(row, cells=cells)
-        first = row.page not in seen_pages
-        seen_pages.add(row.page)
-        out.append(replace(row, first_on_page=first))
+        if carry_mark:
+            row = replace(row, first_on_page=True)
+            carry_mark = False
+        out.append(row)
     return out
 
 

@@ -1,0 +1,316 @@
+"""Where each table runs on a page: from its header, or from the page top when carried over, to where its structure stops.
+
+A ruled table runs as far as its walls do. A borderless one runs while its
+lines keep to its columns: text that runs across the column edges ends it,
+unless it is a theme row (bold, or one phrase in the first column) with
+table rows after it. A different header always ends the table above it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from pipeline.extract.columns import ColumnGeom, borderless_bounds, columns_from_header, crosses
+from pipeline.extract.content import PageContent
+from pipeline.extract.geometry import MARGIN, Line, split_phrases, verticals_crossing
+from pipeline.extract.grid import grid_bottom, grid_top
+from pipeline.extract.header import Header
+
+PROSE_GAP = 2.5  # line pitches: text across the columns after a gap this wide is past the table
+CAPTION_LINES = 3  # a merged row above a header longer than this is not its caption
+RESUME_SNAP = 6.0  # points: a grid lower down whose walls stand this close to a table's edges carries it on
+WIDTH_CHANGE = 0.05  # a page this much wider or narrower than the last cannot carry the same table on
+
+
+@dataclass
+class OpenTable:
+    """A table still running at the foot of a page, which the next page may carry on."""
+
+    index: int
+    header: Header
+    columns: list[ColumnGeom]
+    ruled: bool
+    width: float
+
+
+@dataclass
+class Segment:
+    """One table's stretch on one page: its header (if printed here), columns and body lines."""
+
+    index: int
+    header: Header
+    columns: list[ColumnGeom]
+    ruled: bool
+    lines: list[Line]
+    top: float
+    bottom: float
+    carried: bool  # carries on the table from the previous page
+    printed_header: bool
+    caption: list[Line]  # a merged row printed above the header inside the table's box
+    open_at_end: bool
+
+
+def edges_of(columns: Sequence[ColumnGeom]) -> list[float]:
+    """Given columns, return their edges left to right."""
+    return [c.x0 for c in columns] + [columns[-1].x1]
+
+
+def in_margin(line: Line, height: float) -> bool:
+    """Given a line and the page height, say whether it sits in the top or bottom margin band."""
+    return line.bottom < height * MARGIN or line.top > height * (1 - MARGIN)
+
+
+def crosses_columns(line: Line, columns: Sequence[ColumnGeom]) -> bool:
+    """Given a line and columns, say whether any of its words runs across a column edge."""
+    return any(crosses(w, columns) for w in line.words)
+
+
+def _theme_like(line: Line, columns: Sequence[ColumnGeom]) -> bool:
+    """Given a line that crosses the columns, say whether it could be a theme row rather than prose."""
+    return all(w.bold for w in line.words) or (len(split_phrases(line, ())) == 1 and len(line.words) <= 12)
+
+
+def prose_end(lines: Sequence[Line], columns: Sequence[ColumnGeom], height: float) -> int:
+    """Given a borderless table's body lines, return the index of the first line past the table (len if none)."""
+    if not lines:
+        return 0
+    pitch = _pitch(lines)
+    for i, line in enumerate(lines):
+        if in_margin(line, height) or not crosses_columns(line, columns):
+            continue
+        nxt = next((ln for ln in lines[i + 1 :] if not in_margin(ln, height)), None)
+        nxt_fits = nxt is not None and not crosses_columns(nxt, columns)
+        if nxt_fits and _theme_like(line, columns):
+            continue
+        gap = line.top - lines[i - 1].bottom if i else 0.0
+        if nxt_fits and gap <= PROSE_GAP * pitch:
+            continue  # one line that runs over a column edge, inside the table
+        return _back_over_headings(lines, i, pitch)
+    return len(lines)
+
+
+def _back_over_headings(lines: Sequence[Line], end: int, pitch: float) -> int:
+    """Given the index where prose starts, move it back over a heading that belongs to the prose below."""
+    while end > 1:
+        above = lines[end - 1].top - lines[end - 2].bottom
+        below = lines[end].top - lines[end - 1].bottom
+        if above > max(pitch, 1.5 * below):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _pitch(lines: Sequence[Line]) -> float:
+    gaps = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
+    return statistics.median(gaps) if gaps else 12.0
+
+
+def _only_margin_above(lines: Sequence[Line], y: float, since: float, height: float) -> bool:
+    return all(in_margin(ln, height) for ln in lines if since <= ln.top and ln.bottom <= y)
+
+
+def _stretch(
+    index: int,
+    header: Header,
+    columns: list[ColumnGeom],
+    ruled: bool,
+    lines: Sequence[Line],
+    content: PageContent,
+    top: float,
+    limit: float,
+    *,
+    carried: bool,
+    printed: bool,
+) -> Segment | None:
+    """Given a table's columns and where its body starts, return its stretch down to where it stops."""
+    x0, x1 = columns[0].x0, columns[-1].x1
+    below = [ln for ln in lines if ln.top >= top - 1 and ln.bottom <= limit + 1]
+    bottom = limit
+    if ruled:
+        walls_end = grid_bottom(content.rules, edges_of(columns), top + 1)
+        if walls_end is not None:
+            bottom = min(limit, walls_end)
+        body = [ln for ln in below if (ln.top + ln.bottom) / 2 < bottom]
+        inside = [[w for w in ln.words if x0 - 2 <= w.xmid <= x1 + 2] for ln in body]
+        body = [ln if len(ws) == len(ln.words) else Line(ws) for ln, ws in zip(body, inside) if ws]
+        after = [ln for ln in below if ln.top > bottom and not in_margin(ln, content.height)]
+    else:
+        end = prose_end(below, columns, content.height)
+        body = list(below[:end])
+        if end < len(below):
+            bottom = below[end].top - 0.5
+        after = [ln for ln in below[end:] if not in_margin(ln, content.height)]
+    if not body and not printed:
+        return None
+    return Segment(index, header, columns, ruled, body, top, bottom, carried, printed, [], open_at_end=not after)
+
+
+def _carry_over(state: OpenTable, lines: Sequence[Line], content: PageContent, limit: float) -> Segment | None:
+    """Given the table open at the foot of the last page, return its stretch at the top of this one, if it goes on."""
+    if abs(content.width - state.width) > WIDTH_CHANGE * state.width:
+        return None  # the page turned: not the same table
+    body = [ln for ln in lines if not in_margin(ln, content.height) and ln.bottom <= limit + 1]
+    if not body:
+        return None
+    columns = state.columns
+    if state.ruled:
+        edges = edges_of(columns)
+        top = grid_top(content.rules, edges, body[0].top)
+        if top is None or not _only_margin_above(lines, top, 0.0, content.height):
+            return None
+        walls = verticals_crossing(content.rules, top, min(limit, grid_bottom(content.rules, edges, top + 1) or limit))
+        columns = _moved(columns, walls)
+        return _stretch(
+            state.index, state.header, columns, True, lines, content, top, limit, carried=True, printed=False
+        )
+    if all(c.head_x1 > c.head_x0 for c in columns):
+        page_words = [w for ln in body for w in ln.words]
+        bounds = borderless_bounds([(c.head_x0, c.head_x1) for c in columns], page_words)
+        columns = [replace(c, x0=a, x1=b) for c, a, b in zip(columns, bounds, bounds[1:])]
+    if prose_end(body[:3], columns, content.height) == 0:
+        return None
+    return _stretch(state.index, state.header, columns, False, lines, content, 0.0, limit, carried=True, printed=False)
+
+
+def _resume_below(seg: Segment, lines: Sequence[Line], content: PageContent, limit: float) -> Segment | None:
+    """Given a ruled table's stretch that stops part-way down a page, return its next stretch when the same columns
+    are drawn again below it with only empty space between (a table split in two on one slide)."""
+    below = [ln for ln in lines if ln.top > seg.bottom and ln.bottom <= limit + 1 and not in_margin(ln, content.height)]
+    if not below:
+        return None
+    edges = edges_of(seg.columns)
+    top = grid_top(content.rules, edges, below[0].top, snap=RESUME_SNAP)
+    if top is None or top < seg.bottom - 1:
+        return None
+    walls = verticals_crossing(content.rules, below[0].top, below[0].bottom)
+    columns = _moved(seg.columns, [w for w in walls if edges[0] - RESUME_SNAP <= w <= edges[-1] + RESUME_SNAP])
+    return _stretch(seg.index, seg.header, columns, True, lines, content, top, limit, carried=False, printed=False)
+
+
+def _moved(columns: Sequence[ColumnGeom], walls: Sequence[float]) -> list[ColumnGeom]:
+    """Given a table's columns and this page's walls, return the columns moved onto the walls when they agree."""
+    if len(walls) == len(columns) + 1:
+        return [replace(c, x0=a, x1=b) for c, a, b in zip(columns, walls, walls[1:])]
+    return list(columns)
+
+
+def _caption(lines: Sequence[Line], content: PageContent, columns: Sequence[ColumnGeom], header: Header) -> list[Line]:
+    """Given a ruled table's header, return the lines of a merged caption row printed above it in the same box."""
+    top = grid_top(content.rules, edges_of(columns), header.top)
+    if top is None or top > header.top - 4:
+        return []
+    caption = [ln for ln in lines if ln.top > top and ln.bottom < header.top - 0.5]
+    inner = [c.x1 for c in columns[:-1]]
+    if not caption or len(caption) > CAPTION_LINES:
+        return []
+    walls = verticals_crossing(content.rules, caption[0].top, caption[-1].bottom)
+    if any(abs(w - x) < 3 for w in walls for x in inner):
+        return []  # cells side by side above the header: rows of another table, not a caption
+    return caption
+
+
+def find_segments(
+    lines: Sequence[Line],
+    content: PageContent,
+    headers: Sequence[Header],
+    state: OpenTable | None,
+    next_index: int,
+    grid_headers: Sequence[Header] = (),
+) -> tuple[list[Segment], OpenTable | None, int]:
+    """Given a page's lines and headers and the table open from the last page, return the page's table stretches,
+    the table left open at its foot, and the next free table index. `grid_headers` are the first rows of ruled
+    grids whose headers name nothing: those no other stretch covers become tables of their own ("other")."""
+    segments: list[Segment] = []
+    consumed = 0.0
+    first = headers[0] if headers else None
+    repeats_at_top = (
+        state is not None
+        and first is not None
+        and first.layout() == state.header.layout()
+        and _only_margin_above(lines, first.top, 0.0, content.height)
+    )
+    if state is not None and not repeats_at_top:
+        seg = _carry_over(state, lines, content, first.top if first else content.height)
+        if seg is not None:
+            segments.append(seg)
+            consumed = seg.bottom
+        state = state if seg is not None and seg.open_at_end else None
+    for n, header in enumerate(headers):
+        if header.top < consumed - 1:
+            continue  # printed again inside the table above it: that table runs on through it
+        # The same header printed again further down does not stop this table; only a different one does.
+        later = [h for h in headers[n + 1 :] if h.layout() != header.layout()]
+        limit = later[0].top - 0.5 if later else content.height
+        carried = n == 0 and repeats_at_top
+        if carried and state is not None:
+            index = state.index
+        else:
+            index, next_index = next_index, next_index + 1
+        body_lines = [ln for ln in lines[header.last_line + 1 :] if ln.bottom <= limit + 1]
+        walls = verticals_crossing(content.rules, header.top, header.bottom)
+        body_words = [w for ln in body_lines for w in ln.words]
+        columns, ruled = columns_from_header(header, body_words, walls, content.rules)
+        if carried and state is not None and len(columns) != len(state.columns):
+            # The header printed again over a page whose first column happens to be empty: keep the table's columns.
+            columns, ruled = _moved(state.columns, walls), state.ruled
+        seg = _stretch(
+            index,
+            header,
+            columns,
+            ruled,
+            body_lines,
+            content,
+            header.bottom + 0.5,
+            limit,
+            carried=carried,
+            printed=True,
+        )
+        if seg is None:
+            continue
+        if ruled and not carried:
+            seg.caption = _caption(lines[: header.first_line], content, columns, header)
+        segments.append(seg)
+        consumed = seg.bottom
+        while seg.ruled and not seg.open_at_end:
+            # The table may go on in a second grid lower down the page, after a gap, without its header.
+            resumed = _resume_below(seg, lines, content, limit)
+            if resumed is None:
+                break
+            seg = resumed
+            segments.append(seg)
+            consumed = seg.bottom
+        state = OpenTable(index, header, seg.columns, ruled, content.width) if seg.open_at_end else None
+    for header in grid_headers:
+        if any(_overlaps(header, seg) for seg in segments):
+            continue  # part of a table already found
+        index, next_index = next_index, next_index + 1
+        body_lines = [ln for ln in lines[header.last_line + 1 :]]
+        walls = verticals_crossing(content.rules, header.top, header.bottom)
+        columns, ruled = columns_from_header(header, [w for ln in body_lines for w in ln.words], walls, content.rules)
+        seg = _stretch(
+            index,
+            header,
+            columns,
+            ruled,
+            body_lines,
+            content,
+            header.bottom + 0.5,
+            content.height,
+            carried=False,
+            printed=True,
+        )
+        if seg is not None:
+            segments.append(seg)
+    if not segments:
+        state = None
+    segments.sort(key=lambda seg: seg.top)
+    return segments, state, next_index
+
+
+def _overlaps(header: Header, seg: Segment) -> bool:
+    top = min([seg.top, *(ln.top for ln in seg.caption)] + ([seg.header.top] if seg.printed_header else []))
+    across = min(header.x1, seg.columns[-1].x1) - max(header.x0, seg.columns[0].x0) > 0
+    return across and top - 2 <= header.bottom and header.top <= seg.bottom + 2

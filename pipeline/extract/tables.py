@@ -1,0 +1,150 @@
+"""Every table the pages held, gathered from their stretches, and the choice of which of them is the plan.
+
+A plan may be printed as several tables with the same header (one per
+section); the plan is the group of plan tables sharing a column layout with
+the most rows, unless the user names tables with `--table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from pipeline.extract.region import Segment
+from pipeline.records import BBox, Column, SourceRow, Table, TablePart
+
+
+@dataclass
+class _Gathered:
+    index: int
+    kind: str
+    reason: str
+    header: tuple[str, ...]
+    columns: tuple[Column, ...]
+    title: str = ""
+    pages: list[int] = field(default_factory=list)
+    rows: list[SourceRow] = field(default_factory=list)
+    parts: list[TablePart] = field(default_factory=list)
+
+
+CORE_FIELDS = {"recommendation", "proposed_actions", "progress"}
+
+
+class TableGatherer:
+    """Collect each table's rows and where it sits, stretch by stretch, page by page."""
+
+    def __init__(self) -> None:
+        self._tables: dict[int, _Gathered] = {}
+
+    def add(self, seg: Segment, rows: Sequence[SourceRow], page: int, title: str = "") -> None:
+        """Given one stretch of a table on a page and its rows, add them to that table."""
+        found = self._tables.get(seg.index)
+        if found is None:
+            header = seg.header
+            columns = tuple(Column(c.field, c.header) for c in seg.columns)
+            found = _Gathered(seg.index, header.kind, header.reason, tuple(header.texts), columns, title)
+            self._tables[seg.index] = found
+        if page not in found.pages:
+            found.pages.append(page)
+        found.rows.extend(rows)
+        x0, x1 = seg.columns[0].x0, seg.columns[-1].x1
+        head = None
+        top = seg.top
+        if seg.printed_header:
+            head = BBox(page, round(x0, 2), round(seg.header.top, 2), round(x1, 2), round(seg.header.bottom, 2))
+            top = seg.header.top
+        bottom = max([seg.bottom if seg.bottom < 1e6 else top, *(r.bbox.bottom for r in rows)])
+        edges = (*tuple(round(c.x0, 2) for c in seg.columns), round(x1, 2))
+        found.parts.append(
+            TablePart(page, BBox(page, round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)), head, edges)
+        )
+
+    def tables(self) -> list[Table]:
+        """Return every table gathered, in the order they began."""
+        return [
+            Table(
+                t.index,
+                "plan" if t.kind == "plan" else "other",
+                t.reason,
+                t.header,
+                t.columns,
+                tuple(t.pages),
+                rows=sum(1 for r in t.rows if r.kind == "body"),
+                parts=tuple(t.parts),
+            )
+            for t in sorted(self._tables.values(), key=lambda t: t.index)
+        ]
+
+    def rows_of(self, indexes: Sequence[int]) -> list[SourceRow]:
+        """Given table indexes, return their rows in reading order."""
+        return [r for i in sorted(indexes) for r in self._tables[i].rows]
+
+    def title_of(self, index: int) -> str:
+        """Given a table index, return the heading printed above it ("" if none)."""
+        return self._tables[index].title
+
+
+def choose_plan(tables: Sequence[Table], wanted: Sequence[int] | None = None) -> list[int]:
+    """Given every table found (and the ones the user named), return the indexes of the plan's tables."""
+    if wanted:
+        return [t.index for t in tables if t.index in set(wanted)]
+    # Tables whose what-and-how columns agree are one plan, even if one adds an owner or status column.
+    groups: dict[tuple[str, ...], list[Table]] = {}
+    for t in tables:
+        if t.kind == "plan" and t.rows:
+            core = tuple(sorted({c.field for c in t.columns} & CORE_FIELDS))
+            groups.setdefault(core, []).append(t)
+    if not groups:
+        return []
+    best = max(groups.values(), key=lambda g: (sum(t.rows for t in g), -g[0].index))
+    return [t.index for t in best]
+
+
+def mark_used(tables: Sequence[Table], used: Sequence[int]) -> tuple[Table, ...]:
+    """Given the tables and the indexes the plan was taken from, return the tables marked."""
+    return tuple(replace(t, used=t.index in set(used)) for t in tables)
+
+
+def plan_columns(columns: Sequence[Column]) -> tuple[Column, ...]:
+    """Given the columns of a table the user named as the plan, return them with a "what" and a "how" column
+    assigned when its header names neither (the first two unnamed columns)."""
+    fields = {c.field for c in columns}
+    if fields & {"recommendation", "proposed_actions"}:
+        return tuple(columns)
+    out = list(columns)
+    wanted = ["recommendation", "proposed_actions"]
+    for i, c in enumerate(out):
+        if c.field == "extra" and wanted:
+            out[i] = Column(wanted.pop(0), c.header)
+    return tuple(out)
+
+
+def union_columns(tables: Sequence[Table]) -> tuple[Column, ...]:
+    """Given the plan's tables, return one column list covering them all: the first's, then any the others add."""
+    out: list[Column] = []
+    for t in tables:
+        for c in t.columns:
+            if not any(_same_column(c, o) for o in out):
+                out.append(c)
+    return tuple(out)
+
+
+def _same_column(a: Column, b: Column) -> bool:
+    return a.field == b.field and (a.field != "extra" or a.header == b.header)
+
+
+def align_rows(rows: Sequence[SourceRow], columns: Sequence[Column], to: Sequence[Column]) -> list[SourceRow]:
+    """Given rows laid out in one table's columns, return them laid out in the plan's union of columns."""
+    if tuple(columns) == tuple(to):
+        return list(rows)
+    where = [next((i for i, c in enumerate(columns) if _same_column(c, u)), None) for u in to]
+    out = []
+    for row in rows:
+        if row.kind == "section":
+            first = row.cells[0]
+            empty = replace(first, lines=())
+            out.append(replace(row, cells=(first, *[empty] * (len(to) - 1))))
+            continue
+        blank = replace(row.cells[0], lines=())
+        out.append(replace(row, cells=tuple(row.cells[i] if i is not None else blank for i in where)))
+    return out

@@ -1,0 +1,76 @@
+"""Owner cells: the owners a cell lists, bullets and wrapping undone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.normalise.text import is_paragraph_break, join_lines
+from pipeline.records import TextLine
+
+_CID = re.compile(r"^\(cid:\d+\)")
+SPACE = 0.28  # font sizes: the width of a space
+
+
+def _bullet_of(token: str, bullets: Sequence[str]) -> str | None:
+    """Given a word, return the bullet it starts with (or None)."""
+    found = _CID.match(token)
+    if found:
+        return found.group(0)
+    for b in bullets:
+        if token == b:
+            return b
+        if not b.isalnum() and b not in "-–" and token.startswith(b):
+            return b
+    return None
+
+
+def would_fit(prev: TextLine, nxt: TextLine, right: float) -> bool:
+    """Given a line, the next one and the right edge text in this column reaches, say whether the next
+    line's first word would have fitted on the first: if so, the break was typed, not a wrap."""
+    if not prev.text or not nxt.text:
+        return False
+    first = nxt.text.split()[0]
+    width = (nxt.x1 - nxt.x0) * len(first) / max(len(nxt.text), 1)
+    return prev.x1 + SPACE * prev.size + width <= right + 0.5
+
+
+def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequence[str]) -> list[str]:
+    """Given an owner cell (in parts) and the right edge of the column's text, return the owners it lists."""
+    lines = [ln for part in cell for ln in part]
+    bulleted = any(_bullet_of(ln.text.split(" ", 1)[0], bullets) for ln in lines if ln.text)
+    items: list[str] = []
+    prev: TextLine | None = None
+    for line in lines:
+        tokens = line.text.split()
+        new_item = prev is None
+        if bulleted:
+            new_item = new_item or bool(tokens and _bullet_of(tokens[0], bullets))
+        elif prev is not None:
+            new_item = is_paragraph_break(prev, line) or (bool(tokens) and would_fit(prev, line, right))
+        # Bullets may also stand mid-line ("• Policy • Procurement").
+        pieces: list[list[str]] = [[]]
+        for tok in tokens:
+            mark = _bullet_of(tok, bullets) if bulleted else None
+            if mark is not None:
+                if pieces[-1]:
+                    pieces.append([])
+                rest = tok[len(mark) :]
+                if rest:
+                    pieces[-1].append(rest)
+            else:
+                pieces[-1].append(tok)
+        pieces = [p for p in pieces if p]
+        for j, piece in enumerate(pieces):
+            text = " ".join(piece)
+            if (new_item or j > 0) or not items:
+                items.append(text)
+            else:
+                items[-1] = join_lines(items[-1], text)
+        if not pieces and new_item:
+            items.append("")
+        prev = line
+    out: list[str] = []
+    for item in items:
+        out.extend(s.strip() for s in item.split(";"))
+    return [o for o in out if o]

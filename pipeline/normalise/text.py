@@ -1,0 +1,133 @@
+"""Cell text as printed: wrapped lines joined, paragraphs and list items kept, words a narrow column broke rejoined."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from pipeline.records import SourceCell, TextLine
+
+_SPACES = re.compile(r"[ \t]+")
+LIST_ITEM = ("- ", "– ", "• ")
+PARAGRAPH_GAP = 0.5  # font sizes: a gap between lines wider than this is a paragraph break
+# British endings the word list (American) spells otherwise: "organisation" is known as "organization".
+_BRITISH = (
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ise", "ize"),
+    ("our", "or"),
+    ("tre", "ter"),
+    ("yse", "yze"),
+    ("ogue", "og"),
+    ("mme", "m"),
+    ("ence", "ense"),
+)
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+@cache
+def _dictionary() -> Any:
+    from spellchecker import SpellChecker  # loaded only when a line break might split a word
+
+    return SpellChecker(language="en", distance=1)
+
+
+def is_word(text: str) -> bool:
+    """Given a run of letters, say whether it is an English word (British spellings included)."""
+    word = text.lower()
+    words = _dictionary()
+    if word in words:
+        return True
+    return any(word.endswith(gb) and word[: -len(gb)] + us in words for gb, us in _BRITISH)
+
+
+def _broken_word(last: str, first: str) -> bool | None:
+    """Given the word ending one line and the word starting the next, say whether they are one word broken in
+    two ("docu" + "mentation"), two words ("disproportionately" + "resource"), or None when the word list
+    cannot tell (names, jargon)."""
+    tail = _LETTERS.findall(last)
+    head = _LETTERS.match(first)
+    if not tail or head is None:
+        return None
+    a, b = tail[-1], head.group(0)
+    if is_word(a) and is_word(b):
+        return False
+    if is_word(a + b):
+        return True
+    return None
+
+
+def join_lines(before: str, after: str) -> str:
+    """Given two wrapped pieces of text, return them joined as one (no space after a word-hyphen)."""
+    if not before:
+        return after
+    if not after:
+        return before
+    if before.endswith("-") and len(before) > 1 and before[-2].isalpha():
+        return before + after
+    return before + " " + after
+
+
+def is_paragraph_break(prev: TextLine, cur: TextLine) -> bool:
+    """Given two consecutive lines of a cell, say whether a visible gap, a list item or a nested row separates them."""
+    if prev.whole or cur.whole:
+        return True
+    gap = cur.top - prev.bottom
+    return gap > PARAGRAPH_GAP * max(cur.size, prev.size) or cur.text.startswith(LIST_ITEM)
+
+
+def forced_break(prev: TextLine, cur: TextLine, left: float, right: float | None) -> bool:
+    """Given two lines, say whether a word too long for the column was broken between them without a hyphen.
+
+    Word and LibreOffice put such a word on a line of its own and cut it at the margin: the
+    line runs to the margin, and the rejoined word could never fit. A word that fills its
+    line naturally looks the same, so an English word list decides where it can
+    ("docu" + "mentation" is one word; "disproportionately" + "resource" two).
+    """
+    if right is None or not prev.text or not cur.text:
+        return False
+    words = prev.text.split()
+    last, first = words[-1], cur.text.split()[0]
+    if len(words) != 1 or not (last[-1].isalnum() and first[0].islower()):
+        return False
+    per_char = (prev.x1 - prev.x0) / max(len(prev.text), 1)
+    if prev.x1 < right - 3 * per_char:
+        return False  # the line stops well short of the margin: the next word did not fit, nothing was cut
+    verdict = _broken_word(last, first)
+    if verdict is not None:
+        return verdict
+    at_margin = prev.x1 >= right - 1.5 * per_char
+    return at_margin and (len(last) + len(first)) * per_char > right - left
+
+
+def reflow(lines: Sequence[TextLine], right: float | None = None) -> str:
+    """Given a cell's printed lines (and the margin they wrap at), return its text: wrapped lines joined,
+    paragraphs kept as "\\n"."""
+    paragraphs: list[str] = []
+    left = min((ln.x0 for ln in lines if not ln.whole), default=0.0)
+    for i, line in enumerate(lines):
+        text = _SPACES.sub(" ", line.text).strip()
+        if i and not is_paragraph_break(lines[i - 1], line):
+            if forced_break(lines[i - 1], line, left, right):
+                paragraphs[-1] += text
+            else:
+                paragraphs[-1] = join_lines(paragraphs[-1], text)
+        else:
+            paragraphs.append(text)
+    return "\n".join(p for p in paragraphs if p)
+
+
+def reflow_parts(parts: Sequence[SourceCell]) -> str:
+    """Given a cell printed in parts on several pages, return one reflowed text."""
+    text = ""
+    for cell in parts:
+        part = cell.lines
+        piece = reflow(part, cell.right)
+        if text and part and (part[0].text.startswith(LIST_ITEM) or part[0].whole):
+            text = text + "\n" + piece
+        else:
+            text = join_lines(text, piece)
+    return text
