@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import NoTableError
 from pipeline.export.overlay import draw_overlays
 from pipeline.extract import read_pdf
 from pipeline.isolation import Limits, run_isolated
@@ -101,43 +100,22 @@ def read_seen(
     progress: ProgressFn | None = None,
 ) -> Seen:
     """Given a PDF, return what the extractor saw: the plan and its records, or, with no plan, every table seen."""
-    try:
-        doc = read_pdf(
-            path,
-            password=password,
-            settings=settings,
-            progress=progress,
-            max_pages=limits.max_pages,
-            max_mb=limits.max_file_mb,
-            pages=pages,
-            tables=tables,
-        )
-    except NoTableError as error:
-        return Seen(_survey(path, password, settings, limits, pages), (), error.message)
+    doc = read_pdf(
+        path,
+        password=password,
+        settings=settings,
+        progress=progress,
+        max_pages=limits.max_pages,
+        max_mb=limits.max_file_mb,
+        pages=pages,
+        tables=tables,
+        require_plan=False,
+    )
+    if not any(t.used for t in doc.tables):
+        note = doc.issues[0].message if doc.issues else "no action-plan table found"
+        return Seen(doc if doc.tables else None, (), note)
     records, _issues = rows_to_records(doc, settings)
     return Seen(doc, tuple(records), None)
-
-
-def _survey(
-    path: Path, password: str | None, settings: Settings, limits: Limits, pages: Collection[int] | None
-) -> SourceDocument | None:
-    """Given a PDF with no plan, return every table seen in it (none used, no rows), or None if it has none.
-
-    read_pdf lists the tables it saw only with a plan, so read again naming table 1 as the plan, then unmark it.
-    """
-    try:
-        doc = read_pdf(
-            path,
-            password=password,
-            settings=settings,
-            max_pages=limits.max_pages,
-            max_mb=limits.max_file_mb,
-            pages=pages,
-            tables=(1,),
-        )
-    except NoTableError:
-        return None
-    return replace(doc, rows=(), tables=tuple(replace(t, used=False) for t in doc.tables))
 
 
 def describe_inspection(done: Inspection) -> str:

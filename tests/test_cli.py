@@ -173,12 +173,12 @@ def test_bad_config_is_one_line(tmp_path: Path) -> None:
 def test_config_adds_header_synonyms(tmp_path: Path) -> None:
     from tests.renderings import STANDARD, Variant, render
 
-    columns = [(f, "Accountable body" if f == "owners" else h) for f, h in STANDARD]
+    columns = [(f, "Delivery body" if f == "owners" else h) for f, h in STANDARD]
     pdf = render(DATA / "kcc-2015.truth.json", tmp_path / "plan.pdf", Variant("custom", columns=columns))
     before = json.loads(run("extract", str(pdf)).stdout)
     assert "owners" not in [c["field"] for c in before["source"]["columns"]]
     config = tmp_path / "actionplan.toml"
-    config.write_text('[headers]\nowners = ["Accountable body"]\n')
+    config.write_text('[headers]\nowners = ["Delivery body"]\n')
     after = json.loads(run("--config", str(config), "extract", str(pdf)).stdout)
-    assert ("owners", "Accountable body") in [(c["field"], c["header"]) for c in after["source"]["columns"]]
+    assert ("owners", "Delivery body") in [(c["field"], c["header"]) for c in after["source"]["columns"]]
     assert after["records"][0]["owners"] == ["Transformation Team", "Procurement", "Commissioning"]

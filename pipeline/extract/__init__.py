@@ -101,12 +101,14 @@ def read_pdf(
     max_mb: int | None = None,
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
+    require_plan: bool = True,
 ) -> SourceDocument:
     """Given a PDF path, return the action-plan table(s) in it as a SourceDocument, with every table seen.
 
     `pages` restricts the search to those pages (1-based); `tables` names the tables to take the plan
     from (1-based, as listed in `SourceDocument.tables`) when the automatic choice is wrong.
-    Raises an InputError subclass for anything that is not a readable plan.
+    Raises an InputError subclass for anything that is not a readable plan; with `require_plan` off, a
+    readable document without a plan comes back with no rows, the tables seen and an error issue saying why.
     """
     path = Path(path)
     settings = settings or load_settings()
@@ -184,7 +186,19 @@ def read_pdf(
             name, f"has no table {', '.join(map(str, tables))} (tables found: {listed}); see `actionplan inspect`"
         )
     if not chosen:
-        raise NoTableError(name, _no_plan_message(found))
+        if require_plan:
+            raise NoTableError(name, _no_plan_message(found))
+        return SourceDocument(
+            path=name,
+            sha256=sha256_of(data),
+            pages=n_pages,
+            title=metadata_title or path.stem,
+            columns=(),
+            rows=(),
+            issues=(Issue("error", _no_plan_message(found)),),
+            tables=mark_used(found, []),
+            title_from="metadata" if metadata_title else "file",
+        )
     plan_tables = [t for t in found if t.index in set(chosen)]
     columns = union_columns(plan_tables)
     if tables:
