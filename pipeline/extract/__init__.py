@@ -200,12 +200,11 @@ def read_pdf(
             title_from="metadata" if metadata_title else "file",
         )
     plan_tables = [t for t in found if t.index in set(chosen)]
-    columns = union_columns(plan_tables)
-    if tables:
-        columns = plan_columns(columns)
+    layout = union_columns(plan_tables)
+    columns = plan_columns(layout.columns) if tables else layout.columns
     rows: list[SourceRow] = []
     for t in plan_tables:
-        rows += align_rows(gathered.rows_of([t.index]), t.columns, columns)
+        rows += align_rows(gathered.rows_of([t.index]), layout.places[t.index], len(columns))
     rows = _drop_furniture(rows, margins)
     header_cols = list(columns)
     unnamed = infer_label_column(

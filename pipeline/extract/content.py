@@ -22,6 +22,7 @@ _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl",
 THIN = 3.0  # points: a filled shape thinner than this is drawn as a line
 BACKGROUND = 0.85  # a fill covering this share of the page is the page's background
 SAME_LINE = 1.5  # points: characters whose tops differ by less are on one line
+BAND = 32.0  # points: fills are looked up in bands this wide
 COVER = 1.0  # points: a rule this far inside a fill painted after it is hidden by it
 WORD_GAP = 0.2  # font sizes: a gap between glyphs wider than this is a space, printed or not
 TOUCH = 0.5  # points: glyphs closer than this touch
@@ -61,11 +62,11 @@ def read_page_content(page: Any) -> PageContent:
     width, height = float(page.width), float(page.height)
     mb_x0, mb_top = (float(v) for v in page.mediabox[:2])
     chars: list[_Char] = []
-    rules: list[Rule] = []
-    fills: list[Fill] = []
+    rules: list[tuple[int, Rule]] = []  # with the order they were painted in
+    fills: list[tuple[int, Fill]] = []
 
     def edge(vertical: bool, at: float, a: float, b: float) -> None:
-        rules.append(Rule(vertical, at, min(a, b), max(a, b)))
+        rules.append((len(rules) + len(fills), Rule(vertical, at, min(a, b), max(a, b))))
 
     def box(x0: float, top: float, x1: float, bottom: float, stroke: bool, fill: bool, colour: Any) -> None:
         thin_x, thin_y = x1 - x0 < THIN, bottom - top < THIN
@@ -82,8 +83,7 @@ def read_page_content(page: Any) -> PageContent:
             edge(True, x0, top, bottom)
             edge(True, x1, top, bottom)
         if fill and (x1 - x0) * (bottom - top) < BACKGROUND * width * height:
-            fills.append(Fill(x0, top, x1, bottom, _colour(colour)))
-            rules[:] = hide_under(rules, fills[-1])
+            fills.append((len(rules) + len(fills), Fill(x0, top, x1, bottom, _colour(colour))))
 
     def walk(objects: Any) -> None:
         for obj in objects:
@@ -111,28 +111,55 @@ def read_page_content(page: Any) -> PageContent:
                 walk(obj)
 
     walk(page.layout)
-    return PageContent(chars_to_words(chars), rules, fills, width, height)
+    return PageContent(chars_to_words(chars), shown_rules(rules, fills), [f for _, f in fills], width, height)
+
+
+def shown_rules(rules: list[tuple[int, Rule]], fills: list[tuple[int, Fill]]) -> list[Rule]:
+    """Given the rules and fills of a page in the order they were painted, return what of each rule still shows:
+    the parts a later fill paints over are covered (a table drawn over the foot of another hides that table's
+    last rules). Fills are looked up by position, so a page of thousands of shapes stays quick."""
+    if not fills:
+        return [r for _, r in rules]
+    across: dict[int, list[tuple[int, Fill]]] = {}  # by band of y: fills a horizontal rule there may be under
+    down: dict[int, list[tuple[int, Fill]]] = {}  # by band of x: the same for vertical rules
+    for order, f in fills:
+        for band in range(int(f.top // BAND), int(f.bottom // BAND) + 1):
+            across.setdefault(band, []).append((order, f))
+        for band in range(int(f.x0 // BAND), int(f.x1 // BAND) + 1):
+            down.setdefault(band, []).append((order, f))
+    out: list[Rule] = []
+    for order, r in rules:
+        pieces = [(r.a, r.b)]
+        for later, f in (down if r.vertical else across).get(int(r.at // BAND), ()):
+            if later > order and pieces:
+                pieces = _uncovered(pieces, r, f)
+        out.extend(Rule(r.vertical, r.at, a, b) for a, b in pieces)
+    return out
+
+
+def _uncovered(pieces: list[tuple[float, float]], r: Rule, f: Fill) -> list[tuple[float, float]]:
+    """Given the visible pieces of a rule and a fill painted after it, return the pieces still visible."""
+    if r.vertical:
+        inside, lo, hi = f.x0 + COVER < r.at < f.x1 - COVER, f.top, f.bottom
+    else:
+        inside, lo, hi = f.top + COVER < r.at < f.bottom - COVER, f.x0, f.x1
+    if not inside:
+        return pieces
+    out = []
+    for a, b in pieces:
+        if hi <= a or lo >= b:
+            out.append((a, b))
+            continue
+        if a < lo - COVER:
+            out.append((a, lo))
+        if b > hi + COVER:
+            out.append((hi, b))
+    return out
 
 
 def hide_under(rules: list[Rule], fill: Fill) -> list[Rule]:
-    """Given the rules painted so far and a fill painted over them, return what still shows: the parts of rules
-    inside the fill are covered (a table drawn over the foot of another hides that table's last rules)."""
-    out: list[Rule] = []
-    for r in rules:
-        if r.vertical:
-            inside = fill.x0 + COVER < r.at < fill.x1 - COVER
-            lo, hi = fill.top, fill.bottom
-        else:
-            inside = fill.top + COVER < r.at < fill.bottom - COVER
-            lo, hi = fill.x0, fill.x1
-        if not inside or hi <= r.a or lo >= r.b:
-            out.append(r)
-            continue
-        if r.a < lo - COVER:
-            out.append(Rule(r.vertical, r.at, r.a, lo))
-        if r.b > hi + COVER:
-            out.append(Rule(r.vertical, r.at, hi, r.b))
-    return out
+    """Given rules and a fill painted over them all, return what of the rules still shows."""
+    return shown_rules(list(enumerate(rules)), [(len(rules), fill)])
 
 
 def _is_rectangle(pts: list[tuple[float, float]]) -> bool:

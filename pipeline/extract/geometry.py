@@ -86,12 +86,6 @@ def words_to_lines(words: Sequence[Word]) -> list[Line]:
     return [Line(sorted(members, key=lambda w: w.x0)) for members, _, _ in groups]
 
 
-def group_text(words: Sequence[Word]) -> str:
-    """Given words of one header cell (maybe over several lines), return its text."""
-    ordered = sorted(words, key=lambda w: (round(w.top), w.x0))
-    return " ".join(w.text for w in ordered)
-
-
 def margin_lines(lines: Sequence[Line], height: float) -> list[tuple[float, str]]:
     """Given a page's lines, return (top, text with digits as #) of those in the top or bottom margin."""
     return [
@@ -123,21 +117,6 @@ def verticals_crossing(rules: Sequence[Rule], top: float, bottom: float) -> list
     need = 0.6 * (bottom - top)
     xs = [r.at for r in rules if r.vertical and min(r.b, bottom) - max(r.a, top) >= need]
     return cluster_positions(xs)
-
-
-def row_separators(rules: Sequence[Rule], x0: float, x1: float, top: float, bottom: float) -> list[float]:
-    """Given rules and the table's extent, return the y of horizontal rules that separate rows."""
-    width = x1 - x0
-    spans: dict[float, float] = {}
-    for r in rules:
-        if r.vertical or not (top - SNAP <= r.at <= bottom + SNAP):
-            continue
-        covered = min(r.b, x1) - max(r.a, x0)
-        if covered <= 0:
-            continue
-        key = next((k for k in spans if abs(k - r.at) <= SNAP), r.at)
-        spans[key] = spans.get(key, 0.0) + covered
-    return sorted(y for y, covered in spans.items() if covered >= 0.4 * width)
 
 
 def split_phrases(line: Line, walls: Sequence[float]) -> list[list[Word]]:

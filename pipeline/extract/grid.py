@@ -9,6 +9,7 @@ that cell's content.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -110,14 +111,15 @@ def row_separators(
     """Given rules and a ruled table's stretch, return the rules that divide its rows."""
     x0, x1 = columns[0].x0, columns[-1].x1
     pieces: dict[float, list[tuple[float, float]]] = {}
-    for r in rules:
-        if r.vertical or not (top - SNAP <= r.at <= bottom + SNAP):
-            continue
+    key = float("-inf")
+    across = sorted((r for r in rules if not r.vertical and top - SNAP <= r.at <= bottom + SNAP), key=lambda r: r.at)
+    for r in across:
         if any(
             bx0 - SNAP <= r.a and r.b <= bx1 + SNAP and bt - SNAP <= r.at <= bb + SNAP for _, bx0, bt, bx1, bb in nested
         ):
             continue  # a nested table's own rule
-        key = next((k for k in pieces if abs(k - r.at) <= SNAP), r.at)
+        if r.at - key > SNAP:
+            key = r.at  # rules this close together are one rule drawn in pieces
         pieces.setdefault(key, []).append((max(r.a, x0 - SNAP), min(r.b, x1 + SNAP)))
     full: list[float] = []
     partial: list[tuple[float, int]] = []
@@ -174,9 +176,13 @@ def find_grids(rules: Sequence[Rule], min_width: float) -> list[GridBox]:
             i = parent[i]
         return i
 
+    horizontals.sort(key=lambda h: h.at)
+    ys = [h.at for h in horizontals]
     for i, v in enumerate(verticals):
-        for j, h in enumerate(horizontals):
-            if h.a - JOIN_GAP <= v.at <= h.b + JOIN_GAP and v.a - JOIN_GAP <= h.at <= v.b + JOIN_GAP:
+        # Only the horizontals whose y the vertical spans can touch it.
+        for j in range(bisect_left(ys, v.a - JOIN_GAP), bisect_right(ys, v.b + JOIN_GAP)):
+            h = horizontals[j]
+            if h.a - JOIN_GAP <= v.at <= h.b + JOIN_GAP:
                 parent[root(i)] = root(len(verticals) + j)
     groups: dict[int, list[Rule]] = {}
     for i, r in enumerate([*verticals, *horizontals]):

@@ -60,18 +60,22 @@ _COMMON = frozenset(
 )
 _NON_WORD = re.compile(r"[^a-z0-9#?]+")
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_POSSESSIVE = re.compile(r"['’]s\b")  # "Cabinet Member's response" reads as "cabinet members response"
+# "Progress at March 2026", "Update as at 31 March", "Timescale for delivery": the words before the qualifier name it.
+_QUALIFIED = re.compile(r"^(?P<name>.+?)\s+(?:as at|as of|at|to|by|for|on|in)\s+\S.*$")
 CACHE_SIZE = 20_000  # header texts remembered per document
 MAX_WORDS = 8  # a header cell longer than this is a sentence, not a column name
 HEADER_LINES = 4  # a header cell wraps over at most this many lines
 HEADER_ROWS = 2  # a grid's header is under at most this many of its rules (its top and a caption row's)
 GRID_RULE = 0.9  # a rule across this share of a grid divides its rows
 LINE_GAP = 0.8  # a gap wider than this many font sizes between lines ends the header
+SIZE_CHANGE = 0.6  # points: lines whose type differs more than this are not one header
 CELL_GAP = 0.45  # font sizes: two header cells on one line stand at least this far apart (a space is ~0.25)
 
 
 def normalise_header(text: str) -> str:
     """Given header text, return it lower-cased with punctuation and spacing collapsed."""
-    text = text.lower().replace("&", " and ").replace("(s)", "s")
+    text = _POSSESSIVE.sub("s", text.lower().replace("&", " and ").replace("(s)", "s"))
     return _NON_WORD.sub(" ", text).strip()
 
 
@@ -144,16 +148,18 @@ class HeaderMatcher:
         if len(words) > MAX_WORDS or (len(words) > 2 and text.rstrip().endswith(".")):
             return None  # a sentence, not a column name
         padded = f" {norm} "
+        # A contained synonym must be a third of the cell when it ends it, as an English head noun does
+        # ("Draft KCC Response", "Progress RAG"), else half of it ("Proposed actions and milestones");
+        # so a title such as "Updated Action Plan" names nothing.
         for phrase, field in self.phrases:
-            size = len(phrase.split())
-            # A contained synonym must be half the cell ("Proposed actions and milestones"), or a third
-            # when it ends the cell, as an English head noun does ("Draft KCC Response"); so a title
-            # such as "Updated Action Plan" names nothing.
-            at_end = padded.endswith(f" {phrase} ")
-            if (3 if at_end else 2) * size < len(words):
-                continue
-            if f" {phrase} " in padded:
+            if padded.endswith(f" {phrase} ") and 3 * len(phrase.split()) >= len(words):
                 return HeaderMatch(field, 1)
+        for phrase, field in self.phrases:
+            if f" {phrase} " in padded and 2 * len(phrase.split()) >= len(words):
+                return HeaderMatch(field, 1)
+        qualified = _QUALIFIED.match(norm)
+        if qualified and qualified.group("name") in self.exact:
+            return HeaderMatch(self.exact[qualified.group("name")], 1)
         return None
 
     def not_plan_word(self, text: str) -> str | None:
@@ -237,7 +243,9 @@ class Header:
         return max(w.x1 for g in self.groups for w in g)
 
     def fields(self) -> list[str]:
-        return [m.field if m else "extra" for m in self.matches]
+        """The field each column holds; when two columns name one field, the one that names it best holds it
+        and the other is kept as an extra column (see `prefer_one`)."""
+        return prefer_one(self.texts, self.matches)
 
     def signature(self) -> tuple[str, ...]:
         """The header's cells, normalised: the header printed again has the same signature."""
@@ -246,6 +254,27 @@ class Header:
     def layout(self) -> tuple[str, ...]:
         """The fields of the header's columns in order: a table carried on keeps them, whatever the words."""
         return tuple(self.fields())
+
+
+def prefer_one(texts: Sequence[str], matches: Sequence[HeaderMatch | None]) -> list[str]:
+    """Given a header's cells and matches, return each column's field, one column per field: an exact synonym
+    beats a contained one, then a header using the field's own name ("Recommendation" beside "Finding",
+    "Proposed action" beside "Cabinet response"), then the first column; for progress the last one, which
+    is the latest update ("Update Q1 | Update Q2")."""
+    fields = [m.field if m else "extra" for m in matches]
+    for field in {f for f in fields if f != "extra" and fields.count(f) > 1}:
+        where = [i for i, f in enumerate(fields) if f == field]
+        name = field.rstrip("s").split("_")[-1]  # "proposed_actions" -> "action", "owners" -> "owner"
+
+        def rank(i: int, name: str = name) -> tuple[int, int]:
+            found = matches[i]
+            return (found.score if found else 0), int(name in normalise_header(texts[i]))
+
+        best = max(where, key=lambda i: (rank(i), i if field == "progress" else -i))
+        for i in where:
+            if i != best:
+                fields[i] = "extra"
+    return fields
 
 
 def classify(texts: Sequence[str], matches: Sequence[HeaderMatch | None], matcher: HeaderMatcher) -> tuple[str, str]:
@@ -356,8 +385,8 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
     score, last = _score(matches), k
     for j in range(k + 1, min(k + HEADER_LINES, len(lines))):
         nxt = lines[j]
-        if nxt.top - lines[j - 1].bottom > LINE_GAP * nxt.size:
-            break
+        if nxt.top - lines[j - 1].bottom > LINE_GAP * nxt.size or abs(nxt.size - line.size) > SIZE_CHANGE:
+            break  # a gap, or a title in larger type over the header: not one header
         inside_band = ruled_bottom is not None and nxt.bottom <= ruled_bottom + 1
         extended = _add_line(groups, split_phrases(nxt, verticals_crossing(rules, nxt.top, nxt.bottom)))
         if extended is None:
@@ -369,7 +398,7 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
         # Lines that only complete cells already begun ("Shared" / "Outcome") belong to the header when
         # they sit in its ruled row, or complete cells that name nothing yet in the header's own style.
         completes = len(extended) == len(groups) and new_score >= score
-        same_style = bold and all(w.bold for w in nxt.words) and abs(nxt.size - line.size) < 0.6
+        same_style = bold and all(w.bold for w in nxt.words)
         unnamed = [g for g, m in zip(groups, matches) if m is None]
         fills_unnamed = all(
             any(min(w.x1, max(u.x1 for u in g)) - max(w.x0, min(u.x0 for u in g)) > -1.0 for g in unnamed)

@@ -16,10 +16,12 @@ from pipeline.extract.columns import ColumnGeom, borderless_bounds, columns_from
 from pipeline.extract.content import PageContent
 from pipeline.extract.geometry import MARGIN, Line, split_phrases, verticals_crossing
 from pipeline.extract.grid import grid_bottom, grid_top
-from pipeline.extract.header import Header
+from pipeline.extract.header import CELL_GAP, Header
 
+HEADING_GAP = 1.5  # a line this much further from the text above than from the text below heads what follows
 PROSE_GAP = 2.5  # line pitches: text across the columns after a gap this wide is past the table
 CAPTION_LINES = 3  # a merged row above a header longer than this is not its caption
+CAPTION_WORDS = 12  # nor is a line longer than this
 RESUME_SNAP = 6.0  # points: a grid lower down whose walls stand this close to a table's edges carries it on
 WIDTH_CHANGE = 0.05  # a page this much wider or narrower than the last cannot carry the same table on
 
@@ -63,8 +65,20 @@ def in_margin(line: Line, height: float) -> bool:
 
 
 def crosses_columns(line: Line, columns: Sequence[ColumnGeom]) -> bool:
-    """Given a line and columns, say whether any of its words runs across a column edge."""
-    return any(crosses(w, columns) for w in line.words)
+    """Given a line and columns, say whether its text runs across a column edge: a word straddles it, or the
+    words either side of it stand no further apart than words in a sentence (a gutter is wider)."""
+    if any(crosses(w, columns) for w in line.words):
+        return True
+    words = line.words
+    for col in columns[:-1]:
+        edge = col.x1
+        if any(w.x0 < edge < w.x1 for w in words):
+            return True
+        left = [w for w in words if w.x1 <= edge]
+        right = [w for w in words if w.x0 >= edge]
+        if left and right and right[0].x0 - left[-1].x1 < CELL_GAP * line.size:
+            return True
+    return False
 
 
 def _theme_like(line: Line, columns: Sequence[ColumnGeom]) -> bool:
@@ -72,31 +86,43 @@ def _theme_like(line: Line, columns: Sequence[ColumnGeom]) -> bool:
     return all(w.bold for w in line.words) or (len(split_phrases(line, ())) == 1 and len(line.words) <= 12)
 
 
-def prose_end(lines: Sequence[Line], columns: Sequence[ColumnGeom], height: float) -> int:
-    """Given a borderless table's body lines, return the index of the first line past the table (len if none)."""
+def prose_end(lines: Sequence[Line], columns: Sequence[ColumnGeom], height: float, *, from_top: bool = False) -> int:
+    """Given a borderless table's body lines, return the index of the first line past the table (len if none).
+    `from_top` says the lines start at the top of a page the table is carried onto."""
     if not lines:
         return 0
     pitch = _pitch(lines)
     for i, line in enumerate(lines):
         if in_margin(line, height) or not crosses_columns(line, columns):
             continue
-        nxt = next((ln for ln in lines[i + 1 :] if not in_margin(ln, height)), None)
-        nxt_fits = nxt is not None and not crosses_columns(nxt, columns)
+        nxt_fits = _next_fits(lines[i + 1 :], columns, height)
         if nxt_fits and _theme_like(line, columns):
             continue
         gap = line.top - lines[i - 1].bottom if i else 0.0
         if nxt_fits and gap <= PROSE_GAP * pitch:
             continue  # one line that runs over a column edge, inside the table
-        return _back_over_headings(lines, i, pitch)
+        return _back_over_headings(lines, i, pitch, from_top=from_top)
     return len(lines)
 
 
-def _back_over_headings(lines: Sequence[Line], end: int, pitch: float) -> int:
-    """Given the index where prose starts, move it back over a heading that belongs to the prose below."""
-    while end > 1:
-        above = lines[end - 1].top - lines[end - 2].bottom
+def _next_fits(lines: Sequence[Line], columns: Sequence[ColumnGeom], height: float) -> bool:
+    """Given the lines after one, say whether the table goes on below it: the next line keeps to the columns
+    (a line in the margin that does not may be a running footer, so look past it)."""
+    for line in lines:
+        if not crosses_columns(line, columns):
+            return True
+        if not in_margin(line, height):
+            return False
+    return False
+
+
+def _back_over_headings(lines: Sequence[Line], end: int, pitch: float, *, from_top: bool) -> int:
+    """Given the index where prose starts, move it back over a heading that belongs to the prose below
+    (at the top of a page carried over, nothing stands above the first line)."""
+    while end > 0:
+        above = lines[end - 1].top - lines[end - 2].bottom if end > 1 else (float("inf") if from_top else 0.0)
         below = lines[end].top - lines[end - 1].bottom
-        if above > max(pitch, 1.5 * below):
+        if above > max(pitch, HEADING_GAP * below):
             end -= 1
         else:
             break
@@ -106,6 +132,20 @@ def _back_over_headings(lines: Sequence[Line], end: int, pitch: float) -> int:
 def _pitch(lines: Sequence[Line]) -> float:
     gaps = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
     return statistics.median(gaps) if gaps else 12.0
+
+
+def _only_caption_above(lines: Sequence[Line], y: float, height: float) -> bool:
+    """Given a page's lines and the top of a header, say whether only running text or a short caption
+    ("Action plan (continued)") stands above it: then the header carries the table on."""
+    above = [ln for ln in lines if ln.bottom <= y and not in_margin(ln, height)]
+    return len(above) <= CAPTION_LINES and all(len(ln.words) <= CAPTION_WORDS for ln in above)
+
+
+def _has_own_caption(lines: Sequence[Line], content: PageContent, header: Header) -> bool:
+    """Given a header, say whether a merged caption row above it in its own box opens a table of its own."""
+    walls = verticals_crossing(content.rules, header.top, header.bottom)
+    columns, ruled = columns_from_header(header, [], walls, content.rules)
+    return ruled and bool(_caption(lines[: header.first_line], content, columns, header))
 
 
 def _only_margin_above(lines: Sequence[Line], y: float, since: float, height: float) -> bool:
@@ -138,7 +178,7 @@ def _stretch(
         body = [ln if len(ws) == len(ln.words) else Line(ws) for ln, ws in zip(body, inside) if ws]
         after = [ln for ln in below if ln.top > bottom and not in_margin(ln, content.height)]
     else:
-        end = prose_end(below, columns, content.height)
+        end = prose_end(below, columns, content.height, from_top=carried and top <= 0.0)
         body = list(below[:end])
         if end < len(below):
             bottom = below[end].top - 0.5
@@ -170,7 +210,7 @@ def _carry_over(state: OpenTable, lines: Sequence[Line], content: PageContent, l
         page_words = [w for ln in body for w in ln.words]
         bounds = borderless_bounds([(c.head_x0, c.head_x1) for c in columns], page_words)
         columns = [replace(c, x0=a, x1=b) for c, a, b in zip(columns, bounds, bounds[1:])]
-    if prose_end(body[:3], columns, content.height) == 0:
+    if prose_end(body[:3], columns, content.height, from_top=True) == 0:
         return None
     return _stretch(state.index, state.header, columns, False, lines, content, 0.0, limit, carried=True, printed=False)
 
@@ -230,7 +270,8 @@ def find_segments(
         state is not None
         and first is not None
         and first.layout() == state.header.layout()
-        and _only_margin_above(lines, first.top, 0.0, content.height)
+        and _only_caption_above(lines, first.top, content.height)
+        and not _has_own_caption(lines, content, first)
     )
     if state is not None and not repeats_at_top:
         seg = _carry_over(state, lines, content, first.top if first else content.height)

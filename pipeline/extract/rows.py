@@ -43,7 +43,7 @@ def starts_with_label(line: Line, ctx: RowContext) -> bool:
 
 def section_like(line: Line, ctx: RowContext) -> bool:
     """Given a line, say whether it looks like a full-width theme heading."""
-    home = column_of(line.words[0].xmid, ctx.columns)
+    home = column_of(line.words[0].x0 + 1, ctx.columns)  # where the line starts, not its first word's middle
     if home not in (0, ctx.label_col):
         return False
     if any(crosses(w, ctx.columns) for w in line.words):

@@ -119,32 +119,51 @@ def plan_columns(columns: Sequence[Column]) -> tuple[Column, ...]:
     return tuple(out)
 
 
-def union_columns(tables: Sequence[Table]) -> tuple[Column, ...]:
-    """Given the plan's tables, return one column list covering them all: the first's, then any the others add."""
+@dataclass(frozen=True)
+class PlanLayout:
+    """The plan's columns across all its tables, and where each table's columns go in them."""
+
+    columns: tuple[Column, ...]
+    places: dict[int, tuple[int, ...]]  # table index -> the plan column each of its columns fills
+
+
+def union_columns(tables: Sequence[Table]) -> PlanLayout:
+    """Given the plan's tables, return one column list covering them all (the first's, then any the others add)
+    and where each table's columns go. Two columns of one table never share a place, so a second owner
+    column ("Lead member" beside "Lead officer") is kept."""
     out: list[Column] = []
+    places: dict[int, tuple[int, ...]] = {}
     for t in tables:
+        taken: set[int] = set()
+        mine: list[int] = []
         for c in t.columns:
-            if not any(_same_column(c, o) for o in out):
+            k = next((i for i, o in enumerate(out) if i not in taken and _same_column(c, o)), None)
+            if k is None:
                 out.append(c)
-    return tuple(out)
+                k = len(out) - 1
+            taken.add(k)
+            mine.append(k)
+        places[t.index] = tuple(mine)
+    return PlanLayout(tuple(out), places)
 
 
 def _same_column(a: Column, b: Column) -> bool:
     return a.field == b.field and (a.field != "extra" or a.header == b.header)
 
 
-def align_rows(rows: Sequence[SourceRow], columns: Sequence[Column], to: Sequence[Column]) -> list[SourceRow]:
-    """Given rows laid out in one table's columns, return them laid out in the plan's union of columns."""
-    if tuple(columns) == tuple(to):
+def align_rows(rows: Sequence[SourceRow], places: Sequence[int], width: int) -> list[SourceRow]:
+    """Given rows laid out in one table's columns and where those go in the plan's columns, return the rows laid
+    out in the plan's columns (a column the table lacks is an empty cell)."""
+    if tuple(places) == tuple(range(width)):
         return list(rows)
-    where = [next((i for i, c in enumerate(columns) if _same_column(c, u)), None) for u in to]
     out = []
     for row in rows:
-        if row.kind == "section":
-            first = row.cells[0]
-            empty = replace(first, lines=())
-            out.append(replace(row, cells=(first, *[empty] * (len(to) - 1))))
-            continue
         blank = replace(row.cells[0], lines=())
-        out.append(replace(row, cells=tuple(row.cells[i] if i is not None else blank for i in where)))
+        if row.kind == "section":
+            out.append(replace(row, cells=(row.cells[0], *[blank] * (width - 1))))
+            continue
+        cells = [blank] * width
+        for cell, place in zip(row.cells, places):
+            cells[place] = cell
+        out.append(replace(row, cells=tuple(cells)))
     return out

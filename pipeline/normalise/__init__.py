@@ -32,6 +32,7 @@ __all__ = [
     "split_owners",
 ]
 
+BANNER_WORDS = 4  # a labelled row across the table states a recommendation when it has this many words
 LABELLED_SHARE = 0.3  # a plan prints labels when at least this share of its body rows start with one
 
 
@@ -44,6 +45,7 @@ class _Pending:
     table: int = 1
     parent: _Pending | None = None  # the first action row of the recommendation this action row sits under
     children: int = 0
+    banner: Label | None = None  # a labelled row across the table that states the recommendation this row acts on
 
     def add(self, row: SourceRow) -> None:
         for i, cell in enumerate(row.cells):
@@ -120,14 +122,21 @@ def _group_rows(rows: Sequence[SourceRow], layout: _Layout) -> tuple[list[_Pendi
     issues: list[Issue] = []
     pending: list[_Pending] = []
     theme: str | None = None
+    banner: Label | None = None
     held: SourceRow | None = None  # a page-foot fragment that belongs to the row the next page starts
     table: int | None = None
     width = len(layout.columns)
     for index, row in enumerate(rows):
         new_table = row.table != table and not row.first_on_page
         table = row.table
+        if new_table:
+            theme, banner = None, None  # a table of its own starts without the theme of the one before
         if row.kind == "section":
-            theme = " ".join(reflow(c.lines) for c in row.cells if c.lines).strip() or theme
+            text = " ".join(reflow(c.lines) for c in row.cells if c.lines).strip()
+            theme = text or theme
+            # "Recommendation 1: The Council should ..." across the table, with its action rows below it.
+            stated = parse_label(text, layout.settings) if text else None
+            banner = stated if stated is not None and len(stated.rest.split()) >= BANNER_WORDS else None
             continue
         if not any(c.lines for c in row.cells):
             continue  # a blank row is never a record
@@ -146,7 +155,9 @@ def _group_rows(rows: Sequence[SourceRow], layout: _Layout) -> tuple[list[_Pendi
                 continue
             if row.shares_first or (layout.has_labels and first_empty):
                 top = pending[-1].parent or pending[-1]
-                child = _Pending(top.theme, None, [[] for _ in range(width)], table=row.table, parent=top)
+                child = _Pending(
+                    top.theme, None, [[] for _ in range(width)], table=row.table, parent=top, banner=banner
+                )
                 top.children += 1
                 child.add(row)
                 pending.append(child)
@@ -160,7 +171,7 @@ def _group_rows(rows: Sequence[SourceRow], layout: _Layout) -> tuple[list[_Pendi
                 Issue("error", f"page {row.page}: a row fragment before the first recommendation could not be placed")
             )
             continue
-        rec = _Pending(theme, label, [[] for _ in range(width)], table=row.table)
+        rec = _Pending(theme, label, [[] for _ in range(width)], table=row.table, banner=banner)
         if held is not None:
             rec.add(held)
             held = None
@@ -324,11 +335,15 @@ def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) 
             texts[col.field] = text
     recommendation = texts.get("recommendation", "")
     label = p.label
+    parent = label.parent if label else None
+    if p.banner is not None:
+        recommendation = recommendation or p.banner.rest
+        parent = parent or (p.banner.id if not label or label.id != p.banner.id else None)
     return Record(
         id=label.id if label else generated_id(recommendation or texts.get("proposed_actions", "")),
         number=label.number if label else None,
         label=label.printed if label else "",
-        parent=label.parent if label else None,
+        parent=parent,
         theme=p.theme,
         recommendation=recommendation,
         proposed_actions=texts.get("proposed_actions", ""),

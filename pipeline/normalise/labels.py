@@ -32,7 +32,7 @@ def parse_label(text: str, settings: Settings, label_column: bool = False) -> La
         m = pattern.match(text)
         if not m:
             continue
-        num = m.group("num")
+        num = m.group("num") + (m.groupdict().get("sub") or "")
         printed = m.group(0).strip()
         prefix = settings.id_prefix
         if num[0].isdigit():

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.normalise.text import is_paragraph_break, join_lines
+from pipeline.normalise.text import forced_break, is_paragraph_break, join_lines
 from pipeline.records import TextLine
 
 _CID = re.compile(r"^\(cid:\d+\)")
 SPACE = 0.28  # font sizes: the width of a space
+# A word that would only just have fitted is taken as wrapped: the producer's font metrics differ from the
+# PDF's by about this many font sizes, and a name split in two is worse than two names read as one.
+FIT_MARGIN = 0.25
 
 
 def _bullet_of(token: str, bullets: Sequence[str]) -> str | None:
@@ -25,19 +28,22 @@ def _bullet_of(token: str, bullets: Sequence[str]) -> str | None:
     return None
 
 
-def would_fit(prev: TextLine, nxt: TextLine, right: float) -> bool:
-    """Given a line, the next one and the right edge text in this column reaches, say whether the next
-    line's first word would have fitted on the first: if so, the break was typed, not a wrap."""
+def would_fit(prev: TextLine, nxt: TextLine, room: float) -> bool:
+    """Given a line, the next one and the width text in this column takes up, say whether the next line's
+    first word would have fitted on the first: if so, the break was typed, not a wrap. Widths, not
+    positions, so centred cells read as left-aligned ones do."""
     if not prev.text or not nxt.text:
         return False
     first = nxt.text.split()[0]
-    width = (nxt.x1 - nxt.x0) * len(first) / max(len(nxt.text), 1)
-    return prev.x1 + SPACE * prev.size + width <= right + 0.5
+    word = (nxt.x1 - nxt.x0) * len(first) / max(len(nxt.text), 1)
+    return (prev.x1 - prev.x0) + SPACE * prev.size + word <= room - FIT_MARGIN * prev.size
 
 
 def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequence[str]) -> list[str]:
     """Given an owner cell (in parts) and the right edge of the column's text, return the owners it lists."""
     lines = [ln for part in cell for ln in part]
+    left = min((ln.x0 for ln in lines), default=right)
+    room = right - left
     bulleted = any(_bullet_of(ln.text.split(" ", 1)[0], bullets) for ln in lines if ln.text)
     items: list[str] = []
     prev: TextLine | None = None
@@ -47,7 +53,7 @@ def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequ
         if bulleted:
             new_item = new_item or bool(tokens and _bullet_of(tokens[0], bullets))
         elif prev is not None:
-            new_item = is_paragraph_break(prev, line) or (bool(tokens) and would_fit(prev, line, right))
+            new_item = is_paragraph_break(prev, line) or (bool(tokens) and would_fit(prev, line, room))
         # Bullets may also stand mid-line ("• Policy • Procurement").
         pieces: list[list[str]] = [[]]
         for tok in tokens:
@@ -65,6 +71,8 @@ def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequ
             text = " ".join(piece)
             if (new_item or j > 0) or not items:
                 items.append(text)
+            elif prev is not None and forced_break(prev, line, left, right):
+                items[-1] += text  # a name a narrow column cut mid-word ("Commissionin" + "g")
             else:
                 items[-1] = join_lines(items[-1], text)
         if not pieces and new_item:

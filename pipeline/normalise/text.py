@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 from pipeline.records import SourceCell, TextLine
 
 _SPACES = re.compile(r"[ \t]+")
-LIST_ITEM = ("- ", "– ", "• ")
+_CID = re.compile(r"^\(cid:\d+\)")
+LIST_ITEM = ("- ", "– ", "• ", "▪ ", "◦ ", "● ", "■ ", "‣ ", "o ")
+MARGIN_CHARS = 3  # a line ending further than this many characters from the margin was not cut there
 PARAGRAPH_GAP = 0.5  # font sizes: a gap between lines wider than this is a paragraph break
 # British endings the word list (American) spells otherwise: "organisation" is known as "organization".
 _BRITISH = (
@@ -71,12 +74,26 @@ def join_lines(before: str, after: str) -> str:
     return before + " " + after
 
 
+def printed_bullet(text: str) -> str:
+    """Given a line's text, return it with a leading Symbol-font bullet (a private-use character, or a
+    "(cid:NNN)" placeholder) shown as the "•" it prints."""
+    if text[:1] and unicodedata.category(text[0]) == "Co":
+        return "•" + text[1:] if text[1:2] in (" ", "") else "• " + text[1:]
+    found = _CID.match(text)
+    return "• " + text[found.end() :].lstrip() if found else text
+
+
+def is_list_item(text: str) -> bool:
+    """Given a line's text, say whether it starts a list item."""
+    return printed_bullet(text).startswith(LIST_ITEM)
+
+
 def is_paragraph_break(prev: TextLine, cur: TextLine) -> bool:
     """Given two consecutive lines of a cell, say whether a visible gap, a list item or a nested row separates them."""
     if prev.whole or cur.whole:
         return True
     gap = cur.top - prev.bottom
-    return gap > PARAGRAPH_GAP * max(cur.size, prev.size) or cur.text.startswith(LIST_ITEM)
+    return gap > PARAGRAPH_GAP * max(cur.size, prev.size) or is_list_item(cur.text)
 
 
 def forced_break(prev: TextLine, cur: TextLine, left: float, right: float | None) -> bool:
@@ -91,14 +108,14 @@ def forced_break(prev: TextLine, cur: TextLine, left: float, right: float | None
         return False
     words = prev.text.split()
     last, first = words[-1], cur.text.split()[0]
-    if len(words) != 1 or not (last[-1].isalnum() and first[0].islower()):
+    if not (last[-1].isalnum() and first[0].islower()):
         return False
     per_char = (prev.x1 - prev.x0) / max(len(prev.text), 1)
-    if prev.x1 < right - 3 * per_char:
+    if prev.x1 < right - MARGIN_CHARS * per_char:
         return False  # the line stops well short of the margin: the next word did not fit, nothing was cut
-    verdict = _broken_word(last, first)
-    if verdict is not None:
-        return verdict
+    verdict = _broken_word(last, first)  # "In pro" + "gress": a narrow column cuts a word after others too
+    if verdict is not None or len(words) != 1:
+        return bool(verdict)
     at_margin = prev.x1 >= right - 1.5 * per_char
     return at_margin and (len(last) + len(first)) * per_char > right - left
 
@@ -109,7 +126,7 @@ def reflow(lines: Sequence[TextLine], right: float | None = None) -> str:
     paragraphs: list[str] = []
     left = min((ln.x0 for ln in lines if not ln.whole), default=0.0)
     for i, line in enumerate(lines):
-        text = _SPACES.sub(" ", line.text).strip()
+        text = printed_bullet(_SPACES.sub(" ", line.text).strip())
         if i and not is_paragraph_break(lines[i - 1], line):
             if forced_break(lines[i - 1], line, left, right):
                 paragraphs[-1] += text
@@ -126,7 +143,7 @@ def reflow_parts(parts: Sequence[SourceCell]) -> str:
     for cell in parts:
         part = cell.lines
         piece = reflow(part, cell.right)
-        if text and part and (part[0].text.startswith(LIST_ITEM) or part[0].whole):
+        if text and part and (is_list_item(part[0].text) or part[0].whole):
             text = text + "\n" + piece
         else:
             text = join_lines(text, piece)
