@@ -191,7 +191,9 @@ def _read_plan(
     """Extract one plan, with a progress bar for long ones: in a child process within the limits, or here."""
     with _page_progress(f"Reading {file.name}") as progress:
         if isolate:
-            return extract_isolated(file, password, settings, limits, progress, pages=pages, tables=tables)
+            return extract_isolated(
+                file, password=password, settings=settings, limits=limits, progress=progress, pages=pages, tables=tables
+            )
         return extract_plan(
             file, password=password, settings=settings, progress=progress, limits=limits, pages=pages, tables=tables
         )

@@ -8,13 +8,14 @@ from pathlib import Path
 from pipeline.extract import read_pdf
 from pipeline.isolation import Limits, run_isolated
 from pipeline.normalise import rows_to_records
-from pipeline.records import Extraction, Source, SourceDocument, TableSummary
+from pipeline.records import Extraction, Source, SourceDocument
 from pipeline.settings import Settings, load_settings
 from pipeline.validate import check_records
 
 
 def extract_plan(
     path: str | Path,
+    *,
     password: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -46,14 +47,12 @@ def extract_plan(
 
 def source_of(doc: SourceDocument) -> Source:
     """Given an extracted document, return the part of it an extraction reports: file, title, columns, tables."""
-    summaries = tuple(
-        TableSummary(t.index, t.kind, t.reason, t.used, t.pages, t.header, t.columns, t.rows) for t in doc.tables
-    )
-    return Source(doc.path, doc.sha256, doc.pages, doc.title, doc.columns, summaries, doc.title_from)
+    return Source(doc.path, doc.sha256, doc.pages, doc.title, doc.columns, doc.tables, doc.title_from)
 
 
 def extract_isolated(
     path: str | Path,
+    *,
     password: str | None = None,
     settings: Settings | None = None,
     limits: Limits | None = None,

@@ -123,7 +123,9 @@ def ingest_batch(
     def extract_one(path: Path) -> Extraction | PipelineError:
         try:
             if isolate:
-                return extract_isolated(path, password, settings, limits, pages=pages, tables=tables)
+                return extract_isolated(
+                    path, password=password, settings=settings, limits=limits, pages=pages, tables=tables
+                )
             return extract_plan(path, password=password, settings=settings, limits=limits, pages=pages, tables=tables)
         except PipelineError as error:
             return error

@@ -190,21 +190,6 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
-class TableSummary:
-    """One table of the source as `extract` reports it: kind and why, whether the plan was taken from it,
-    its pages, header, columns and printed body rows."""
-
-    index: int
-    kind: TableKind
-    reason: str
-    used: bool
-    pages: tuple[int, ...]
-    header: tuple[str, ...]
-    columns: tuple[Column, ...]
-    rows: int = 0
-
-
-@dataclass(frozen=True, slots=True)
 class Source:
     """Where an extraction came from, and the tables seen in it.
 
@@ -216,7 +201,7 @@ class Source:
     pages: int
     title: str
     columns: tuple[Column, ...]
-    tables: tuple[TableSummary, ...] = ()
+    tables: tuple[Table, ...] = ()
     title_from: TitleFrom = "printed"
 
 

@@ -24,6 +24,7 @@ class Settings:
     headers: dict[str, tuple[str, ...]]
     not_plan: tuple[str, ...]
     label_patterns: tuple[re.Pattern[str], ...]
+    strong_label_patterns: tuple[re.Pattern[str], ...]
     label_column_patterns: tuple[re.Pattern[str], ...]
     id_prefix: str
     bullets: tuple[str, ...]
@@ -85,6 +86,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
             headers=headers,
             not_plan=tuple(str(w) for w in data.get("tables", {}).get("not_plan", [])),
             label_patterns=tuple(re.compile(p) for p in labels["patterns"]),
+            strong_label_patterns=tuple(re.compile(p) for p in labels.get("strong_patterns", labels["patterns"])),
             label_column_patterns=tuple(re.compile(p) for p in labels["label_column_patterns"]),
             id_prefix=str(labels.get("id_prefix", "R")),
             bullets=tuple(str(b) for b in data["owners"]["bullets"]),

@@ -10,23 +10,24 @@ import io
 import logging
 import statistics
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipeline.errors import DamagedPdfError, EncryptedPdfError, InputError, NoTableError, NoTextLayerError
 from pipeline.extract.content import PageContent, read_page_content
 from pipeline.extract.geometry import is_page_furniture, margin_lines, words_to_lines
 from pipeline.extract.grid import find_grids
-from pipeline.extract.header import Header, HeaderMatcher, find_headers, grid_header
+from pipeline.extract.header import Header, find_headers, grid_header
 from pipeline.extract.opening import sha256_of, sniff_pdf
 from pipeline.extract.page import LabelRules, segment_rows, title_above
 from pipeline.extract.region import OpenTable, find_segments
 from pipeline.extract.rows import drop_running_text, infer_label_column
+from pipeline.extract.synonyms import HeaderMatcher
 from pipeline.extract.tables import TableGatherer, align_rows, choose_plan, mark_used, plan_columns, union_columns
 from pipeline.records import Column, Issue, SourceDocument, SourceRow, Table, TitleFrom
 from pipeline.settings import Settings, load_settings
@@ -34,6 +35,7 @@ from pipeline.settings import Settings, load_settings
 __all__ = ["read_pdf"]
 
 GRID_WIDTH = 0.2  # a ruled grid narrower than this share of the page is a box or a form field, not a table
+DEFAULT_SIZE = 10.0  # points: the text size assumed for a table stretch with no lines
 
 # pdfminer logs every odd object it meets; the user gets our one-line messages instead.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -94,6 +96,7 @@ def _diagnose_empty(path: str, data: bytes, password: str | None) -> Exception:
 
 def read_pdf(
     path: str | Path,
+    *,
     password: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -112,26 +115,44 @@ def read_pdf(
     """
     path = Path(path)
     settings = settings or load_settings()
-    name = str(path)
     data = sniff_pdf(path)
     if max_mb is not None and len(data) > max_mb * 1024 * 1024:
         raise InputError(
-            name,
+            str(path),
             f"is {len(data) // (1024 * 1024)} MB, over the {max_mb} MB limit: raise --max-file-mb if it really is a plan",
         )
+    reading = _read_pages(data, str(path), password, settings, progress, max_pages, pages)
+    if not reading.any_words:
+        raise _diagnose_empty(str(path), data, password)
+    return _plan_document(reading, path, sha256_of(data), settings, tables=tables, require_plan=require_plan)
+
+
+@dataclass
+class _Reading:
+    """What the page loop saw: every table gathered, each page's margin lines, the PDF's own title."""
+
+    gathered: TableGatherer
+    pages: int
+    margins: dict[tuple[int, str], list[tuple[int, float]]] = field(default_factory=dict)
+    any_words: bool = False
+    metadata_title: str = ""
+
+
+def _read_pages(
+    data: bytes,
+    name: str,
+    password: str | None,
+    settings: Settings,
+    progress: Callable[[int, int], None] | None,
+    max_pages: int | None,
+    pages: Collection[int] | None,
+) -> _Reading:
+    """Given a PDF's bytes, read its pages one by one (each closed once read) and gather the tables on them."""
     matcher = HeaderMatcher(settings.headers, settings.not_plan)
-    strong = tuple(p for p in settings.label_patterns if p.pattern.startswith("^(?:R"))
-    labels = LabelRules(settings.label_patterns, strong or settings.label_patterns)
-    gathered = TableGatherer()
-    state: OpenTable | None = None
-    next_index = 1
-    any_words = False
-    margins: dict[tuple[int, str], list[tuple[int, float]]] = {}
+    labels = LabelRules(settings.label_patterns, settings.strong_label_patterns)
     try:
         pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
-    except (PdfminerException, MalformedPDFException, PDFPasswordIncorrect, PDFEncryptionError) as error:
-        raise _open_error(name, error, password) from None
-    except Exception as error:  # pdfminer raises many unrelated types for damaged files
+    except Exception as error:  # pdfminer raises many unrelated types for damaged or encrypted files
         raise _open_error(name, error, password) from None
     try:
         try:
@@ -144,6 +165,9 @@ def read_pdf(
                 f"has {n_pages} pages, over the {max_pages}-page limit: raise --max-pages if it really is one plan",
             )
         wanted = _check_pages(name, pages, n_pages)
+        reading = _Reading(TableGatherer(), n_pages)
+        state: OpenTable | None = None
+        next_index = 1
         for index in range(n_pages):
             if wanted is not None and index + 1 not in wanted:
                 state = None  # a table cannot run on across a page left out
@@ -154,31 +178,57 @@ def read_pdf(
             if not content.words:
                 state = None
                 continue
-            any_words = True
-            lines = [ln for ln in words_to_lines(content.words) if not is_page_furniture(ln, content.height)]
-            boxes = find_grids(content.rules, GRID_WIDTH * content.width)
-            headers = find_headers(lines, content.rules, matcher, boxes)
-            grids = [grid_header(lines, box, content.rules, matcher) for box in boxes]
-            others = [h for h in grids if h is not None and not any(_same_row(h, k) for k in headers)]
-            segments, state, next_index = find_segments(lines, content, headers, state, next_index, others)
-            since = 0.0
-            for seg in segments:
-                seg_rows = segment_rows(seg, index + 1, content, matcher, labels)
-                title = ""
-                if seg.printed_header and not seg.carried:
-                    body_size = statistics.median([ln.size for ln in seg.lines] or [10.0])
-                    table_top = min([seg.header.top, *(ln.top for ln in seg.caption)])
-                    title = title_above(lines, table_top, since, body_size)
-                gathered.add(seg, seg_rows, index + 1, title)
-                since = seg.bottom
-            for top, text in margin_lines(lines, content.height):
-                margins.setdefault((round(top), text), []).append((index + 1, top))
-        metadata_title = str((pdf.metadata or {}).get("Title") or "").strip()
+            reading.any_words = True
+            state, next_index = _page_tables(content, index + 1, matcher, labels, state, next_index, reading)
+        reading.metadata_title = str((pdf.metadata or {}).get("Title") or "").strip()
+        return reading
     finally:
         pdf.close()
-    if not any_words:
-        raise _diagnose_empty(name, data, password)
-    found = gathered.tables()
+
+
+def _page_tables(
+    content: PageContent,
+    page: int,
+    matcher: HeaderMatcher,
+    labels: LabelRules,
+    state: OpenTable | None,
+    next_index: int,
+    reading: _Reading,
+) -> tuple[OpenTable | None, int]:
+    """Given one page's content and the table open from the page before, gather the page's table stretches and
+    return the table left open at its foot and the next free table index."""
+    lines = [ln for ln in words_to_lines(content.words) if not is_page_furniture(ln, content.height)]
+    boxes = find_grids(content.rules, GRID_WIDTH * content.width)
+    headers = find_headers(lines, content.rules, matcher, boxes)
+    grids = [grid_header(lines, box, content.rules, matcher) for box in boxes]
+    others = [h for h in grids if h is not None and not any(_same_row(h, k) for k in headers)]
+    segments, state, next_index = find_segments(lines, content, headers, state, next_index, others)
+    since = 0.0
+    for seg in segments:
+        title = ""
+        if seg.printed_header and not seg.carried:
+            body_size = statistics.median([ln.size for ln in seg.lines] or [DEFAULT_SIZE])
+            table_top = min([seg.header.top, *(ln.top for ln in seg.caption)])
+            title = title_above(lines, table_top, since, body_size)
+        reading.gathered.add(seg, segment_rows(seg, page, content, matcher, labels), page, title)
+        since = seg.bottom
+    for top, text in margin_lines(lines, content.height):
+        reading.margins.setdefault((round(top), text), []).append((page, top))
+    return state, next_index
+
+
+def _plan_document(
+    reading: _Reading,
+    path: Path,
+    sha256: str,
+    settings: Settings,
+    *,
+    tables: Sequence[int] | None,
+    require_plan: bool,
+) -> SourceDocument:
+    """Given every table read, choose the plan's and return the document: its columns, rows, title and tables."""
+    name = str(path)
+    found = reading.gathered.tables()
     chosen = choose_plan(found, tables)
     if tables and not chosen:
         listed = ", ".join(str(t.index) for t in found) or "none"
@@ -188,37 +238,37 @@ def read_pdf(
     if not chosen:
         if require_plan:
             raise NoTableError(name, _no_plan_message(found))
+        title, title_from = _title("", reading.metadata_title, path)
         return SourceDocument(
             path=name,
-            sha256=sha256_of(data),
-            pages=n_pages,
-            title=metadata_title or path.stem,
+            sha256=sha256,
+            pages=reading.pages,
+            title=title,
             columns=(),
             rows=(),
             issues=(Issue("error", _no_plan_message(found)),),
             tables=mark_used(found, []),
-            title_from="metadata" if metadata_title else "file",
+            title_from=title_from,
         )
     plan_tables = [t for t in found if t.index in set(chosen)]
     layout = union_columns(plan_tables)
-    columns = plan_columns(layout.columns) if tables else layout.columns
+    columns = list(plan_columns(layout.columns) if tables else layout.columns)
     rows: list[SourceRow] = []
     for t in plan_tables:
-        rows += align_rows(gathered.rows_of([t.index]), layout.places[t.index], len(columns))
-    rows = _drop_furniture(rows, margins)
-    header_cols = list(columns)
+        rows += align_rows(reading.gathered.rows_of([t.index]), layout.places[t.index], len(columns))
+    rows = _drop_furniture(rows, reading.margins)
     unnamed = infer_label_column(
-        [c.field for c in header_cols], [c.header for c in header_cols], rows, settings.label_column_patterns
+        [c.field for c in columns], [c.header for c in columns], rows, settings.label_column_patterns
     )
     if unnamed is not None:
-        header_cols[unnamed] = Column("label", header_cols[unnamed].header)
-    title, title_from = _title(gathered.title_of(plan_tables[0].index), metadata_title, path)
+        columns[unnamed] = Column("label", columns[unnamed].header)
+    title, title_from = _title(reading.gathered.title_of(plan_tables[0].index), reading.metadata_title, path)
     return SourceDocument(
         path=name,
-        sha256=sha256_of(data),
-        pages=n_pages,
+        sha256=sha256,
+        pages=reading.pages,
         title=title,
-        columns=tuple(header_cols),
+        columns=tuple(columns),
         rows=tuple(rows),
         issues=tuple(_table_issues(found, chosen)),
         tables=mark_used(found, chosen),

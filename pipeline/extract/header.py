@@ -9,7 +9,6 @@ a commitment) and *how* (a response, actions, progress): see `plan_reason`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,189 +22,21 @@ from pipeline.extract.geometry import (
     split_phrases,
     verticals_crossing,
 )
+from pipeline.extract.synonyms import MAX_WORDS, HeaderMatch, HeaderMatcher, normalise_header
+from pipeline.records import TableKind
 
 if TYPE_CHECKING:
     from pipeline.extract.grid import GridBox
 
-# Words too common to tell a header line from any other ("progress to date", "by when").
-_COMMON = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "be",
-        "been",
-        "by",
-        "do",
-        "for",
-        "has",
-        "have",
-        "in",
-        "is",
-        "no",
-        "not",
-        "of",
-        "on",
-        "our",
-        "the",
-        "to",
-        "we",
-        "what",
-        "when",
-        "who",
-        "will",
-        "with",
-    ]
-)
-_NON_WORD = re.compile(r"[^a-z0-9#?]+")
-_PARENTHESES = re.compile(r"\([^()]*\)")
-_POSSESSIVE = re.compile(r"['’]s\b")  # "Cabinet Member's response" reads as "cabinet members response"
-# "Progress at March 2026", "Update as at 31 March", "Timescale for delivery": the words before the qualifier name it.
-_QUALIFIED = re.compile(r"^(?P<name>.+?)\s+(?:as at|as of|at|to|by|for|on|in)\s+\S.*$")
-CACHE_SIZE = 20_000  # header texts remembered per document
-MAX_WORDS = 8  # a header cell longer than this is a sentence, not a column name
 HEADER_LINES = 4  # a header cell wraps over at most this many lines
 HEADER_ROWS = 2  # a grid's header is under at most this many of its rules (its top and a caption row's)
 GRID_RULE = 0.9  # a rule across this share of a grid divides its rows
 LINE_GAP = 0.8  # a gap wider than this many font sizes between lines ends the header
 SIZE_CHANGE = 0.6  # points: lines whose type differs more than this are not one header
 CELL_GAP = 0.45  # font sizes: two header cells on one line stand at least this far apart (a space is ~0.25)
-
-
-def normalise_header(text: str) -> str:
-    """Given header text, return it lower-cased with punctuation and spacing collapsed."""
-    text = _POSSESSIVE.sub("s", text.lower().replace("&", " and ").replace("(s)", "s"))
-    return _NON_WORD.sub(" ", text).strip()
-
-
-def expand_synonym(synonym: str) -> list[str]:
-    """Given a synonym such as "Timescale(s)", return the forms it stands for."""
-    if "(s)" in synonym.lower():
-        with_s = re.sub(r"\(s\)", "s", synonym, flags=re.IGNORECASE)
-        without = re.sub(r"\(s\)", "", synonym, flags=re.IGNORECASE)
-        return [normalise_header(with_s), normalise_header(without)]
-    return [normalise_header(synonym)]
-
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    """The field a header cell maps to and how sure we are (2 exact, 1 contained)."""
-
-    field: str
-    score: int
-
-
-class HeaderMatcher:
-    """Map printed header text to record fields using the configured synonyms."""
-
-    def __init__(self, synonyms: dict[str, tuple[str, ...]], not_plan: Sequence[str] = ()) -> None:
-        self.exact: dict[str, str] = {}
-        for field, words in synonyms.items():
-            for word in words:
-                for form in expand_synonym(word):
-                    if form:
-                        self.exact.setdefault(form, field)
-        # Longest phrases first, so "progress to date" beats "date".
-        self.phrases = sorted(self.exact.items(), key=lambda kv: -len(kv[0]))
-        self.not_plan = tuple(f for word in not_plan for f in expand_synonym(word) if f)
-        # Every word any synonym uses: a text sharing none of them names nothing, without trying each phrase.
-        self.vocabulary = frozenset(
-            w for phrase in (*self.exact, *self.not_plan) for w in phrase.split() if w not in _COMMON
-        ) or frozenset(w for phrase in self.exact for w in phrase.split())
-        # The word a synonym ends with ("recommendation" in "select committee recommendation"): a header line
-        # uses at least one of these, so a line without any is passed over at once.
-        self.heads = frozenset(phrase.split()[-1] for phrase in (*self.exact, *self.not_plan))
-        self._seen: dict[str, HeaderMatch | None] = {}
-
-    def may_name(self, text: str) -> bool:
-        """Given some text, say whether it uses a telling word of a header synonym (a quick test before matching)."""
-        return any(w in self.vocabulary or w in self.exact for w in normalise_header(text).split())
-
-    def may_head(self, text: str) -> bool:
-        """Given a line's text, say whether it uses a word a header synonym ends with (a quick test)."""
-        return any(w in self.heads for w in normalise_header(text).split())
-
-    def match(self, text: str) -> HeaderMatch | None:
-        """Given a header cell's text, return the field it names, or None."""
-        if text not in self._seen:
-            if len(self._seen) > CACHE_SIZE:
-                self._seen.clear()
-            self._seen[text] = self._match(text)
-        return self._seen[text]
-
-    def _match(self, text: str) -> HeaderMatch | None:
-        norm = normalise_header(text)
-        if norm in self.exact:
-            return HeaderMatch(self.exact[norm], 2)
-        if not norm or not any(w in self.vocabulary for w in norm.split()):
-            return None
-        bare = _PARENTHESES.sub(" ", text)
-        if bare.strip() and bare != text:
-            # "What we have committed to (up until end of 2024)": the words outside the brackets name it.
-            return self._match(bare)
-        words = norm.split()
-        if len(words) > MAX_WORDS or (len(words) > 2 and text.rstrip().endswith(".")):
-            return None  # a sentence, not a column name
-        padded = f" {norm} "
-        # A contained synonym must be a third of the cell when it ends it, as an English head noun does
-        # ("Draft KCC Response", "Progress RAG"), else half of it ("Proposed actions and milestones");
-        # so a title such as "Updated Action Plan" names nothing.
-        for phrase, field in self.phrases:
-            if padded.endswith(f" {phrase} ") and 3 * len(phrase.split()) >= len(words):
-                return HeaderMatch(field, 1)
-        for phrase, field in self.phrases:
-            if f" {phrase} " in padded and 2 * len(phrase.split()) >= len(words):
-                return HeaderMatch(field, 1)
-        qualified = _QUALIFIED.match(norm)
-        if qualified and qualified.group("name") in self.exact:
-            return HeaderMatch(self.exact[qualified.group("name")], 1)
-        return None
-
-    def not_plan_word(self, text: str) -> str | None:
-        """Given a header cell's text, return the word that says its table is not a plan (risk, glossary...)."""
-        norm = normalise_header(text)
-        if not norm or len(norm.split()) > MAX_WORDS:
-            return None
-        padded = f" {norm} "
-        return next((w for w in self.not_plan if f" {w} " in padded), None)
-
-    def cell_text(self, words: Sequence[Word]) -> str:
-        """Given the words of one header cell (maybe over several lines), return its text.
-
-        A word a narrow column broke without a hyphen ("Timescal" / "e") is joined
-        again when only the joined form names a field.
-        """
-        if len(words) <= 1:
-            return words[0].text if words else ""
-        top = words[0].top
-        if all(abs(w.top - top) <= SNAP for w in words):  # one line: nothing to join
-            return " ".join(w.text for w in sorted(words, key=lambda w: w.x0))
-        lines = _cell_lines(words)
-        spaced = " ".join(" ".join(w.text for w in ln) for ln in lines)
-        if len(lines) < 2 or self._quality(spaced) == 2:
-            return spaced
-        best, best_quality = spaced, self._quality(spaced)
-        for cut in range(1, len(lines)):
-            before = " ".join(" ".join(w.text for w in ln) for ln in lines[:cut])
-            after = " ".join(" ".join(w.text for w in ln) for ln in lines[cut:])
-            if not (after[:1].islower() and before[-1:].isalpha()):
-                continue
-            joined = before + after
-            quality = self._quality(joined)
-            if quality > best_quality:
-                best, best_quality = joined, quality
-        return best
-
-    def _quality(self, text: str) -> int:
-        found = self.match(text)
-        return found.score if found else 0
-
-
-def _cell_lines(words: Sequence[Word]) -> list[list[Word]]:
-    tops = cluster_positions([w.top for w in words])
-    lines = [sorted((w for w in words if abs(w.top - t) <= SNAP), key=lambda w: w.x0) for t in tops]
-    return [ln for ln in lines if ln]
+RUNNING_TEXT = 40  # words: a line this long is running text, never a header
+RULE_REACH = 120.0  # points: the rule closing a header's row lies at most this far below its first line
+HEADER_RULE = 0.8  # a rule across this share of a header's extent closes its row
 
 
 def plan_reason(fields: set[str]) -> str | None:
@@ -231,7 +62,7 @@ class Header:
     bottom: float
     first_line: int
     last_line: int
-    kind: str = "plan"  # "plan" or "other"
+    kind: TableKind = "plan"
     reason: str = ""
 
     @property
@@ -277,12 +108,15 @@ def prefer_one(texts: Sequence[str], matches: Sequence[HeaderMatch | None]) -> l
     return fields
 
 
-def classify(texts: Sequence[str], matches: Sequence[HeaderMatch | None], matcher: HeaderMatcher) -> tuple[str, str]:
-    """Given a candidate header's cell texts and matches, return (kind, why): "plan", "other" or "" (not a header)."""
+def classify(
+    texts: Sequence[str], matches: Sequence[HeaderMatch | None], matcher: HeaderMatcher
+) -> tuple[TableKind | None, str]:
+    """Given a candidate header's cell texts and matches, return (kind, why): "plan", "other", or None (not a
+    header)."""
     fields = {m.field for m in matches if m}
     matched = sum(1 for m in matches if m)
     if len(texts) < 2 or not fields:
-        return "", ""
+        return None, ""
     stray = next((w for t, m in zip(texts, matches) if m is None and (w := matcher.not_plan_word(t))), None)
     reason = plan_reason(fields)
     if reason and matched * 2 >= len(matches) and stray is None:
@@ -291,7 +125,7 @@ def classify(texts: Sequence[str], matches: Sequence[HeaderMatch | None], matche
         return "other", f"its header has a column {stray!r}, which plans do not have"
     if len(fields) >= 2 and matched * 2 >= len(matches):
         return "other", f"its header names {', '.join(sorted(fields))}, but no column saying what is answered and how"
-    return "", ""
+    return None, ""
 
 
 def _rematch(phrases: list[list[Word]], matcher: HeaderMatcher) -> list[list[Word]]:
@@ -349,11 +183,14 @@ def _score(matches: Sequence[HeaderMatch | None]) -> tuple[int, int]:
 
 def _band_bottom(rules: Sequence[Rule], line: Line, x0: float, x1: float) -> float | None:
     """Given a header's first line and its extent, return the y of the rule closing its row, if ruled."""
-    need = 0.8 * (x1 - x0)
+    need = HEADER_RULE * (x1 - x0)
     below = sorted(
         r.at
         for r in rules
-        if not r.vertical and r.at > line.bottom - 1 and min(r.b, x1) - max(r.a, x0) >= need and r.at - line.top < 120
+        if not r.vertical
+        and r.at > line.bottom - 1
+        and min(r.b, x1) - max(r.a, x0) >= need
+        and r.at - line.top < RULE_REACH
     )
     return below[0] if below else None
 
@@ -370,7 +207,7 @@ def _read_line(
 def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: HeaderMatcher) -> Header | None:
     """Given a page's lines and an index, return the header starting on line k (plan or other), or None."""
     line = lines[k]
-    if len(line.words) > 40:
+    if len(line.words) > RUNNING_TEXT:
         return None  # a line of running text, not headers
     nxt = lines[k + 1] if k + 1 < len(lines) else None
     if not matcher.may_head(line.text) and (nxt is None or not matcher.may_head(nxt.text)):
@@ -415,7 +252,7 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
             if any(id(w) in firsts for w in g) and (m is None or m.score < 2):
                 return None
     kind, reason = classify(texts, matches, matcher)
-    if not kind:
+    if kind is None:
         return None
     top = min(w.top for g in groups for w in g)
     bottom = max(w.bottom for g in groups for w in g)
@@ -483,7 +320,7 @@ def drop_repeated_headers(lines: Sequence[Line], keys: Sequence[Sequence[str]]) 
 
 def grid_header(lines: Sequence[Line], box: GridBox, rules: Sequence[Rule], matcher: HeaderMatcher) -> Header | None:
     """Given a ruled grid on a page, return its first row as the header of an "other" table (None if it is empty)."""
-    need = 0.8 * (box.x1 - box.x0)
+    need = HEADER_RULE * (box.x1 - box.x0)
     cuts = sorted(
         r.at for r in rules if not r.vertical and r.at > box.top + 2 and min(r.b, box.x1) - max(r.a, box.x0) >= need
     )

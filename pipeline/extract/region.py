@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pipeline.extract.columns import ColumnGeom, borderless_bounds, columns_from_header, crosses
 from pipeline.extract.content import PageContent
@@ -22,6 +22,7 @@ HEADING_GAP = 1.5  # a line this much further from the text above than from the 
 PROSE_GAP = 2.5  # line pitches: text across the columns after a gap this wide is past the table
 CAPTION_LINES = 3  # a merged row above a header longer than this is not its caption
 CAPTION_WORDS = 12  # nor is a line longer than this
+HEADER_CLEARANCE = 0.5  # points: a table's body starts just below its header's text
 RESUME_SNAP = 6.0  # points: a grid lower down whose walls stand this close to a table's edges carries it on
 WIDTH_CHANGE = 0.05  # a page this much wider or narrower than the last cannot carry the same table on
 
@@ -263,8 +264,7 @@ def find_segments(
     """Given a page's lines and headers and the table open from the last page, return the page's table stretches,
     the table left open at its foot, and the next free table index. `grid_headers` are the first rows of ruled
     grids whose headers name nothing: those no other stretch covers become tables of their own ("other")."""
-    segments: list[Segment] = []
-    consumed = 0.0
+    page = _Page(lines, content, next_index)
     first = headers[0] if headers else None
     repeats_at_top = (
         state is not None
@@ -276,79 +276,72 @@ def find_segments(
     if state is not None and not repeats_at_top:
         seg = _carry_over(state, lines, content, first.top if first else content.height)
         if seg is not None:
-            segments.append(seg)
-            consumed = seg.bottom
+            page.add(seg)
         state = state if seg is not None and seg.open_at_end else None
     for n, header in enumerate(headers):
-        if header.top < consumed - 1:
+        if header.top < page.consumed - 1:
             continue  # printed again inside the table above it: that table runs on through it
         # The same header printed again further down does not stop this table; only a different one does.
         later = [h for h in headers[n + 1 :] if h.layout() != header.layout()]
-        limit = later[0].top - 0.5 if later else content.height
-        carried = n == 0 and repeats_at_top
-        if carried and state is not None:
-            index = state.index
-        else:
-            index, next_index = next_index, next_index + 1
-        body_lines = [ln for ln in lines[header.last_line + 1 :] if ln.bottom <= limit + 1]
-        walls = verticals_crossing(content.rules, header.top, header.bottom)
-        body_words = [w for ln in body_lines for w in ln.words]
-        columns, ruled = columns_from_header(header, body_words, walls, content.rules)
-        if carried and state is not None and len(columns) != len(state.columns):
-            # The header printed again over a page whose first column happens to be empty: keep the table's columns.
-            columns, ruled = _moved(state.columns, walls), state.ruled
-        seg = _stretch(
-            index,
-            header,
-            columns,
-            ruled,
-            body_lines,
-            content,
-            header.bottom + 0.5,
-            limit,
-            carried=carried,
-            printed=True,
-        )
-        if seg is None:
-            continue
-        if ruled and not carried:
-            seg.caption = _caption(lines[: header.first_line], content, columns, header)
-        segments.append(seg)
-        consumed = seg.bottom
-        while seg.ruled and not seg.open_at_end:
-            # The table may go on in a second grid lower down the page, after a gap, without its header.
-            resumed = _resume_below(seg, lines, content, limit)
-            if resumed is None:
-                break
-            seg = resumed
-            segments.append(seg)
-            consumed = seg.bottom
-        state = OpenTable(index, header, seg.columns, ruled, content.width) if seg.open_at_end else None
+        limit = later[0].top - HEADER_CLEARANCE if later else content.height
+        carry = state if n == 0 and repeats_at_top else None
+        state = _header_stretches(page, header, limit, carry)
     for header in grid_headers:
-        if any(_overlaps(header, seg) for seg in segments):
-            continue  # part of a table already found
-        index, next_index = next_index, next_index + 1
-        body_lines = [ln for ln in lines[header.last_line + 1 :]]
-        walls = verticals_crossing(content.rules, header.top, header.bottom)
-        columns, ruled = columns_from_header(header, [w for ln in body_lines for w in ln.words], walls, content.rules)
-        seg = _stretch(
-            index,
-            header,
-            columns,
-            ruled,
-            body_lines,
-            content,
-            header.bottom + 0.5,
-            content.height,
-            carried=False,
-            printed=True,
-        )
-        if seg is not None:
-            segments.append(seg)
-    if not segments:
+        if not any(_overlaps(header, seg) for seg in page.segments):  # else part of a table already found
+            _header_stretches(page, header, content.height, None)
+    if not page.segments:
         state = None
-    segments.sort(key=lambda seg: seg.top)
-    return segments, state, next_index
+    page.segments.sort(key=lambda seg: seg.top)
+    return page.segments, state, page.next_index
+
+
+@dataclass
+class _Page:
+    """The stretches found on one page so far, how far down they reach, and the next free table index."""
+
+    lines: Sequence[Line]
+    content: PageContent
+    next_index: int
+    segments: list[Segment] = field(default_factory=list)
+    consumed: float = 0.0
+
+    def add(self, seg: Segment) -> None:
+        self.segments.append(seg)
+        self.consumed = seg.bottom
+
+    def new_index(self) -> int:
+        self.next_index += 1
+        return self.next_index - 1
+
+
+def _header_stretches(page: _Page, header: Header, limit: float, carry: OpenTable | None) -> OpenTable | None:
+    """Given a header on a page (and the table it carries on, if it repeats that table's header at the top),
+    add the table's stretches below it and return the table left open at the page's foot, if any."""
+    content, lines = page.content, page.lines
+    index = carry.index if carry is not None else page.new_index()
+    body_lines = [ln for ln in lines[header.last_line + 1 :] if ln.bottom <= limit + 1]
+    walls = verticals_crossing(content.rules, header.top, header.bottom)
+    columns, ruled = columns_from_header(header, [w for ln in body_lines for w in ln.words], walls, content.rules)
+    if carry is not None and len(columns) != len(carry.columns):
+        # The header printed again over a page whose first column happens to be empty: keep the table's columns.
+        columns, ruled = _moved(carry.columns, walls), carry.ruled
+    top = header.bottom + HEADER_CLEARANCE
+    seg = _stretch(
+        index, header, columns, ruled, body_lines, content, top, limit, carried=carry is not None, printed=True
+    )
+    if seg is None:
+        return None
+    if ruled and carry is None:
+        seg.caption = _caption(lines[: header.first_line], content, columns, header)
+    page.add(seg)
+    while seg.ruled and not seg.open_at_end:
+        # The table may go on in a second grid lower down the page, after a gap, without its header.
+        resumed = _resume_below(seg, lines, content, limit)
+        if resumed is None:
+            break
+        seg = resumed
+        page.add(seg)
+    return OpenTable(index, header, seg.columns, ruled, content.width) if seg.open_at_end else None
 
 
 def _overlaps(header: Header, seg: Segment) -> bool:

@@ -204,15 +204,17 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
 
 
 def _owner_extents(rows: Sequence[SourceRow], columns: Sequence[Column]) -> dict[int, float]:
-    """Given the plan's rows, return per table how far right owner names reach: the width they wrap at."""
+    """Given the plan's rows, return per table the right edge owner names wrap at: as far as any reaches on any
+    page, or the cell's inner edge where rules draw it (a wide column of short names wraps nowhere)."""
     col = next((i for i, c in enumerate(columns) if c.field == "owners"), None)
     extents: dict[int, float] = {}
     if col is None:
         return extents
     for r in rows:
-        if r.kind == "body":
-            for ln in r.cells[col].lines:
-                extents[r.table] = max(extents.get(r.table, 0.0), ln.x1)
+        cell = r.cells[col]
+        if r.kind == "body" and cell.lines:
+            reach = max(ln.x1 for ln in cell.lines)
+            extents[r.table] = max(extents.get(r.table, 0.0), reach, cell.right)
     return extents
 
 
