@@ -37,6 +37,7 @@ from pipeline.update_round import approve_draft, collect_returns, make_owner_wor
 from pipeline.views import diff_to_jsonable, history_frame, status_counts
 
 PROGRESS_MIN_PAGES = 20
+PAGE_CAP = 100_000  # no PDF we read has more pages (--max-pages stops far sooner)
 
 
 class Group(click.Group):
@@ -145,7 +146,7 @@ def _pages(ctx: click.Context, param: click.Parameter, value: str | None) -> fro
             lo, hi = int(first), int(last or first)
             if lo < 1 or hi < lo:
                 raise ValueError(part)
-            pages.update(range(lo, hi + 1))
+            pages.update(range(lo, min(hi, PAGE_CAP) + 1))  # "12-99999999" means "from 12 on"
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a page range such as 12-20 or 1-4,9") from None
     return frozenset(pages)

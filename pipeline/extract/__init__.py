@@ -20,7 +20,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from pipeline.errors import DamagedPdfError, EncryptedPdfError, InputError, NoTableError, NoTextLayerError
 from pipeline.extract.content import PageContent, read_page_content
-from pipeline.extract.geometry import is_page_furniture, margin_lines, words_to_lines
+from pipeline.extract.geometry import SNAP, is_page_furniture, margin_lines, words_to_lines
 from pipeline.extract.grid import find_grids
 from pipeline.extract.header import Header, find_headers, grid_header
 from pipeline.extract.opening import sha256_of, sniff_pdf
@@ -277,7 +277,7 @@ def _plan_document(
 
 
 def _same_row(a: Header, b: Header) -> bool:
-    return a.top <= b.bottom + 2 and b.top <= a.bottom + 2
+    return a.top <= b.bottom + SNAP and b.top <= a.bottom + SNAP
 
 
 def _read_page(pdf: Any, index: int, name: str) -> PageContent:
@@ -336,7 +336,7 @@ def _no_plan_message(found: Sequence[Table]) -> str:
     if not found:
         return base + "; if its headers use other words, add them under [headers] in actionplan.toml"
     first = found[0]
-    seen = f"{len(found)} other table(s) seen, e.g. page {first.pages[0]}: {' | '.join(first.header)[:80]!r}"
+    seen = f"{len(found)} table(s) seen, none a plan with rows, e.g. page {first.pages[0]}: {' | '.join(first.header)[:80]!r}"
     return f"{base}; {seen}; if one is the plan, pick it with --table N or name its columns under [headers] in actionplan.toml"
 
 

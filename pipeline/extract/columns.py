@@ -9,6 +9,9 @@ from pipeline.extract.geometry import Rule, Word
 from pipeline.extract.header import Header
 
 SLIVER = 6.0  # points: two walls closer than this are a double rule, not a column
+HEADER_REACH = 40.0  # points: the table's horizontal rules lie this close above or below its header
+EDGE = 2.0  # points: text this close to a column edge is still inside the column
+FRAME_WIDTHS = 3  # a rule longer than this many header widths frames the page, not the table
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,9 @@ def columns_from_header(
     spans = [(min(w.x0 for w in g), max(w.x1 for w in g)) for g in header.groups]
     texts = header.texts
     fields = header.fields()
-    ruled_across = [r for r in rules if not r.vertical and header.top - 40 <= r.at <= header.bottom + 40]
+    ruled_across = [
+        r for r in rules if not r.vertical and header.top - HEADER_REACH <= r.at <= header.bottom + HEADER_REACH
+    ]
     walls = _table_walls(walls, spans[0][0], spans[-1][1], body, ruled_across)
     if len(walls) >= 2:
         columns: list[ColumnGeom] = []
@@ -92,7 +97,7 @@ def _table_walls(
         return list(walls)
 
     def holds_text(a: float, b: float) -> bool:
-        ruled = any(r.a <= a + 2 and r.b >= b - 2 and r.b - r.a < 3 * (x1 - x0) for r in across)
+        ruled = any(r.a <= a + EDGE and r.b >= b - EDGE and r.b - r.a < FRAME_WIDTHS * (x1 - x0) for r in across)
         return ruled or any(a < w.xmid < b for w in body)
 
     lo, hi = left[0], right[0]
@@ -128,4 +133,4 @@ def column_of(x: float, columns: Sequence[ColumnGeom]) -> int:
 
 def crosses(word: Word, columns: Sequence[ColumnGeom]) -> bool:
     """Given a word, say whether it straddles a boundary between two columns."""
-    return any(word.x0 < c.x1 - 2 and word.x1 > c.x1 + 2 for c in columns[:-1])
+    return any(word.x0 < c.x1 - EDGE and word.x1 > c.x1 + EDGE for c in columns[:-1])

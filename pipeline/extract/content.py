@@ -26,6 +26,8 @@ BAND = 32.0  # points: fills are looked up in bands this wide
 COVER = 1.0  # points: a rule this far inside a fill painted after it is hidden by it
 WORD_GAP = 0.2  # font sizes: a gap between glyphs wider than this is a space, printed or not
 TOUCH = 0.5  # points: glyphs closer than this touch
+MAX_WORD_GAP = 3.0  # points: a gap this wide is a space at any type size
+SIZE_STEP = 0.1  # points: glyphs differing in size by more are set in another size
 DOUBLE_STRIKE = 0.5  # points: the same glyph again this close is printed twice (fake bold), not two letters
 
 _Char = tuple[float, float, float, float, str, str, float]  # top, x0, x1, bottom, text, font, size
@@ -196,8 +198,8 @@ def chars_to_words(chars: list[_Char]) -> list[Word]:
             breaks = not c[4].strip() or (
                 current
                 and (
-                    gap > min(3.0, WORD_GAP * c[6])
-                    or (gap > TOUCH and (c[5] != current[-1][5] or abs(c[6] - current[-1][6]) > 0.1))
+                    gap > min(MAX_WORD_GAP, WORD_GAP * c[6])
+                    or (gap > TOUCH and (c[5] != current[-1][5] or abs(c[6] - current[-1][6]) > SIZE_STEP))
                 )
             )
             if breaks and current:

@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.extract.columns import ColumnGeom, column_of, crosses
+from pipeline.extract.columns import EDGE, ColumnGeom, column_of, crosses
 from pipeline.extract.content import PageContent
 from pipeline.extract.geometry import SNAP, Line, Rule, Word, split_phrases, verticals_crossing
 from pipeline.extract.grid import Separators, nested_boxes, row_separators
@@ -31,6 +31,8 @@ TITLE_SENTENCE = 6  # words: a longer line ending in a full stop is a sentence, 
 SPANNING_FILL = 0.95  # a fill across this share of the table's width, no taller than the row, merges it
 MERGED_WALL = 6.0  # points: an inner wall this close to a column edge keeps the columns apart
 INNER_WALL = 8.0  # points: a table has inner walls when one at least this long stands at a column edge
+DEFAULT_SIZE = 10.0  # points: the text size assumed for a stretch with no lines
+LEADING = 1.2  # a line's pitch is this many times its type size
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,13 @@ def segment_rows(
     label_col = next((i for i, c in enumerate(columns) if c.field == "label"), None)
     if label_col is None:
         label_col = next((i for i, c in enumerate(columns) if c.field == "recommendation"), 0)
-    sizes = [ln.size for ln in body_lines] or [10.0]
+    sizes = [ln.size for ln in body_lines] or [DEFAULT_SIZE]
     ctx = RowContext(
         columns=columns,
         label_col=label_col,
         label_res=labels.any,
         body_bold=sum(w.bold for w in body_words) / len(body_words) if body_words else 0.0,
-        pitch=1.2 * statistics.median(sizes),
+        pitch=LEADING * statistics.median(sizes),
         timescale_col=next((i for i, c in enumerate(columns) if c.field == "timescale"), None),
     )
     rights = text_rights(body_words, columns, seg.ruled)
@@ -78,8 +80,7 @@ def segment_rows(
             row = band_to_row(part.kind, part_words, columns, rights, page, top, bottom, False)
             rows.append(replace(row, shares_first=part.shares_first))
     if seg.carried and rows:
-        first = next((i for i, r in enumerate(rows) if r.kind == "body" or i == 0), 0)
-        rows[first] = replace(rows[first], first_on_page=True)
+        rows[0] = replace(rows[0], first_on_page=True)  # a theme row there stops the carry-on itself
     return [replace(r, table=seg.index) for r in rows]
 
 
@@ -235,7 +236,7 @@ def nested_table_lines(
         {
             round(r.at, 1)
             for r in rules
-            if r.vertical and x0 + 2 < r.at < x1 - 2 and min(r.b, bottom) - max(r.a, top) > SNAP
+            if r.vertical and x0 + EDGE < r.at < x1 - EDGE and min(r.b, bottom) - max(r.a, top) > SNAP
         }
     )
     cuts = sorted(

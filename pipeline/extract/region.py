@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from pipeline.extract.columns import ColumnGeom, borderless_bounds, columns_from_header, crosses
+from pipeline.extract.columns import EDGE, ColumnGeom, borderless_bounds, columns_from_header, crosses
 from pipeline.extract.content import PageContent
 from pipeline.extract.geometry import MARGIN, Line, split_phrases, verticals_crossing
 from pipeline.extract.grid import grid_bottom, grid_top
@@ -23,6 +23,8 @@ PROSE_GAP = 2.5  # line pitches: text across the columns after a gap this wide i
 CAPTION_LINES = 3  # a merged row above a header longer than this is not its caption
 CAPTION_WORDS = 12  # nor is a line longer than this
 HEADER_CLEARANCE = 0.5  # points: a table's body starts just below its header's text
+CAPTION_ROOM = 4.0  # points: walls starting at least this far above a header enclose a caption row
+DEFAULT_PITCH = 12.0  # points: the line pitch assumed for a stretch of one line
 RESUME_SNAP = 6.0  # points: a grid lower down whose walls stand this close to a table's edges carries it on
 WIDTH_CHANGE = 0.05  # a page this much wider or narrower than the last cannot carry the same table on
 
@@ -132,7 +134,7 @@ def _back_over_headings(lines: Sequence[Line], end: int, pitch: float, *, from_t
 
 def _pitch(lines: Sequence[Line]) -> float:
     gaps = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
-    return statistics.median(gaps) if gaps else 12.0
+    return statistics.median(gaps) if gaps else DEFAULT_PITCH
 
 
 def _only_caption_above(lines: Sequence[Line], y: float, height: float) -> bool:
@@ -175,7 +177,7 @@ def _stretch(
         if walls_end is not None:
             bottom = min(limit, walls_end)
         body = [ln for ln in below if (ln.top + ln.bottom) / 2 < bottom]
-        inside = [[w for w in ln.words if x0 - 2 <= w.xmid <= x1 + 2] for ln in body]
+        inside = [[w for w in ln.words if x0 - EDGE <= w.xmid <= x1 + EDGE] for ln in body]
         body = [ln if len(ws) == len(ln.words) else Line(ws) for ln, ws in zip(body, inside) if ws]
         after = [ln for ln in below if ln.top > bottom and not in_margin(ln, content.height)]
     else:
@@ -241,14 +243,14 @@ def _moved(columns: Sequence[ColumnGeom], walls: Sequence[float]) -> list[Column
 def _caption(lines: Sequence[Line], content: PageContent, columns: Sequence[ColumnGeom], header: Header) -> list[Line]:
     """Given a ruled table's header, return the lines of a merged caption row printed above it in the same box."""
     top = grid_top(content.rules, edges_of(columns), header.top)
-    if top is None or top > header.top - 4:
+    if top is None or top > header.top - CAPTION_ROOM:
         return []
     caption = [ln for ln in lines if ln.top > top and ln.bottom < header.top - 0.5]
     inner = [c.x1 for c in columns[:-1]]
     if not caption or len(caption) > CAPTION_LINES:
         return []
     walls = verticals_crossing(content.rules, caption[0].top, caption[-1].bottom)
-    if any(abs(w - x) < 3 for w in walls for x in inner):
+    if any(abs(w - x) < EDGE + 1 for w in walls for x in inner):
         return []  # cells side by side above the header: rows of another table, not a caption
     return caption
 
@@ -347,4 +349,4 @@ def _header_stretches(page: _Page, header: Header, limit: float, carry: OpenTabl
 def _overlaps(header: Header, seg: Segment) -> bool:
     top = min([seg.top, *(ln.top for ln in seg.caption)] + ([seg.header.top] if seg.printed_header else []))
     across = min(header.x1, seg.columns[-1].x1) - max(header.x0, seg.columns[0].x0) > 0
-    return across and top - 2 <= header.bottom and header.top <= seg.bottom + 2
+    return across and top - EDGE <= header.bottom and header.top <= seg.bottom + EDGE

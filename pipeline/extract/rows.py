@@ -10,6 +10,9 @@ from pipeline.extract.columns import ColumnGeom, column_of, crosses
 from pipeline.extract.geometry import SNAP, Line, Word, split_phrases, words_to_lines
 from pipeline.records import BBox, RowKind, SourceCell, SourceRow, TextLine
 
+FRESH_GAP = 0.45  # font sizes: text in a column after a gap this wide starts afresh (a new paragraph or row)
+LABEL_SHARE = 0.8  # a column of which this share of cells are labels is the label column
+
 
 @dataclass
 class _Band:
@@ -63,7 +66,7 @@ def _fresh_columns(lines: Sequence[Line], ctx: RowContext) -> list[set[int]]:
         fresh: set[int] = set()
         cols = {column_of(w.xmid, ctx.columns) for w in line.words}
         for c in cols:
-            if c not in last_bottom or line.top - last_bottom[c] > 0.45 * line.size:
+            if c not in last_bottom or line.top - last_bottom[c] > FRESH_GAP * line.size:
                 fresh.add(c)
             last_bottom[c] = line.bottom
         out.append(fresh)
@@ -199,6 +202,6 @@ def infer_label_column(
             continue
         texts = [" ".join(ln.text for ln in r.cells[i].lines) for r in rows if r.kind == "body" and r.cells[i].lines]
         labels = sum(1 for t in texts if any(p.match(t.strip()) for p in patterns))
-        if texts and labels >= 0.8 * len(texts):
+        if texts and labels >= LABEL_SHARE * len(texts):
             return i
     return None

@@ -53,7 +53,7 @@ class TableGatherer:
         if seg.printed_header:
             head = BBox(page, round(x0, 2), round(seg.header.top, 2), round(x1, 2), round(seg.header.bottom, 2))
             top = seg.header.top
-        bottom = max([seg.bottom if seg.bottom < 1e6 else top, *(r.bbox.bottom for r in rows)])
+        bottom = max((r.bbox.bottom for r in rows), default=seg.bottom) if not seg.ruled else seg.bottom
         edges = (*tuple(round(c.x0, 2) for c in seg.columns), round(x1, 2))
         found.parts.append(
             TablePart(page, BBox(page, round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)), head, edges)
