@@ -1,0 +1,244 @@
+"""The command group and what its commands share: one-line errors, limits, where to look, the store."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.errors import PipelineError
+from pipeline.extraction import extract_isolated, extract_plan
+from pipeline.isolation import Limits
+from pipeline.records import Extraction
+from pipeline.store import STORE_ENV, Store, describe_url, store_url
+
+PROGRESS_MIN_PAGES = 20
+PAGE_CAP = 100_000  # no PDF we read has more pages (--max-pages stops far sooner)
+
+
+class Group(click.Group):
+    """A click group that turns PipelineError into one line on stderr and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except PipelineError as error:
+            if debug:
+                raise
+            click.echo(f"actionplan: {error}", err=True)
+            sys.exit(error.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("actionplan: interrupted; nothing was written", err=True)
+            sys.exit(130)
+        except Exception as error:
+            if debug:
+                raise
+            click.echo(
+                f"actionplan: unexpected error ({type(error).__name__}: {error}); nothing was written. "
+                "Run again with --debug and report the output.",
+                err=True,
+            )
+            sys.exit(1)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config", type=click.Path(dir_okay=False), help="Settings file (TOML). Default: ./actionplan.toml if present."
+)
+@click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
+@click.version_option(package_name="actionplan")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, debug: bool) -> None:
+    """Turn council action-plan PDFs into records, trackers and committee papers.
+
+    \b
+    Example:
+      actionplan extract input/kcc-2015.pdf --format json -o output/kcc-2015.json
+    """
+    ctx.obj = {"config": config, "debug": debug}
+
+
+def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that bound how much one PDF may take."""
+    options = [
+        click.option(
+            "--no-isolation", is_flag=True, help="Read PDFs in this process (no time or memory limit; for debugging)."
+        ),
+        click.option(
+            "--max-file-mb",
+            type=click.IntRange(1),
+            default=Limits.max_file_mb,
+            show_default=True,
+            help="Refuse PDFs larger than this.",
+        ),
+        click.option(
+            "--max-pages",
+            type=click.IntRange(1),
+            default=Limits.max_pages,
+            show_default=True,
+            help="Refuse PDFs with more pages.",
+        ),
+        click.option(
+            "--memory-limit",
+            type=click.IntRange(64),
+            default=Limits.memory_mb,
+            show_default=True,
+            help="MB of memory one PDF may use (Linux and macOS).",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(1),
+            default=Limits.seconds,
+            show_default=True,
+            help="Seconds one PDF may take.",
+        ),
+    ]
+    for option in options:
+        func = option(func)
+    return func
+
+
+def _limits(kwargs: dict[str, Any]) -> tuple[Limits, bool]:
+    limits = Limits(
+        seconds=kwargs.pop("time_limit"),
+        memory_mb=kwargs.pop("memory_limit"),
+        max_pages=kwargs.pop("max_pages"),
+        max_file_mb=kwargs.pop("max_file_mb"),
+    )
+    return limits, not kwargs.pop("no_isolation")
+
+
+def _pages(ctx: click.Context, param: click.Parameter, value: str | None) -> frozenset[int] | None:
+    """Parse --pages: "12-20", "3" or "1-4,9" into page numbers from 1."""
+    if value is None:
+        return None
+    pages: set[int] = set()
+    try:
+        for part in value.replace(" ", "").split(","):
+            first, _, last = part.partition("-")
+            lo, hi = int(first), int(last or first)
+            if lo < 1 or hi < lo:
+                raise ValueError(part)
+            pages.update(range(lo, min(hi, PAGE_CAP) + 1))  # "12-99999999" means "from 12 on"
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a page range such as 12-20 or 1-4,9") from None
+    return frozenset(pages)
+
+
+def _tables(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:
+    """Parse --table: "2" or "2,3", numbered from 1 as source.tables lists them."""
+    if value is None:
+        return None
+    try:
+        tables = tuple(int(v) for v in value.replace(" ", "").split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a table number such as 2 or 2,3") from None
+    if any(t < 1 for t in tables):
+        raise click.BadParameter("tables are numbered from 1")
+    return tables
+
+
+def where_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say where in a document the plan is."""
+    func = click.option(
+        "--table",
+        "tables",
+        metavar="N",
+        callback=_tables,
+        help="Take the plan from table N (or N,M), as numbered in the output's source.tables.",
+    )(func)
+    return click.option(
+        "--pages", metavar="PAGES", callback=_pages, help="Look for the plan only on these pages, e.g. 12-20 or 3,5-7."
+    )(func)
+
+
+def _read_plan(
+    file: Path,
+    password: str | None,
+    settings: Any,
+    limits: Limits,
+    isolate: bool,
+    *,
+    pages: frozenset[int] | None = None,
+    tables: tuple[int, ...] | None = None,
+) -> Extraction:
+    """Extract one plan, with a progress bar for long ones: in a child process within the limits, or here."""
+    with _page_progress(f"Reading {file.name}") as progress:
+        if isolate:
+            return extract_isolated(
+                file, password=password, settings=settings, limits=limits, progress=progress, pages=pages, tables=tables
+            )
+        return extract_plan(
+            file, password=password, settings=settings, progress=progress, limits=limits, pages=pages, tables=tables
+        )
+
+
+@contextmanager
+def _page_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """Yield a progress callback that draws a bar on stderr for long plans on a terminal."""
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if total < PROGRESS_MIN_PAGES or not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _issue_words(extraction: Extraction) -> str:
+    counts: Counter[str] = Counter(i.severity for i in extraction.issues)
+    names = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
+    parts = ", ".join(f"{counts[s]} {names[s][counts[s] != 1]}" for s in names if counts[s])
+    return f"issues: {parts}" if parts else "no issues"
+
+
+def _summary(extraction: Extraction) -> str:
+    source = extraction.source
+    return f"{source.path}: {len(extraction.records)} records from {source.pages} pages; {_issue_words(extraction)}"
+
+
+def _open_store(store: str | None) -> Store:
+    """Open the store and say where it is (on stderr)."""
+    url = store_url(store)
+    opened = Store(url)
+    click.get_current_context().call_on_close(opened.close)
+    click.echo(f"store: {describe_url(url)}", err=True)
+    return opened
+
+
+store_option = click.option(
+    "--store",
+    envvar=STORE_ENV,
+    help=f"Database: a file path or URL (sqlite:///..., postgresql+psycopg://...). Default: ${STORE_ENV}, else output/actionplan.db.",
+)
+plan_option = click.option("--plan", help="Plan name (default: the only plan in the store).")
+drafts_option = click.option(
+    "--include-drafts", is_flag=True, help="Treat draft revisions (owner returns not yet approved) as revisions."
+)
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD", param_hint="--as-of") from None

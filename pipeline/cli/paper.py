@@ -1,0 +1,101 @@
+"""The committee paper: report, and closing recommendations the committee agreed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.cli.base import (
+    _as_of,
+    _open_store,
+    drafts_option,
+    main,
+    plan_option,
+    store_option,
+)
+from pipeline.committee import build_paper, close_records
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("output/committee-paper.docx"),
+    show_default=True,
+)
+@plan_option
+@click.option("--revision", "label", help="Revision to report on (default: the latest).")
+@click.option("--since", help="Revision to compare with (default: the one before).")
+@click.option(
+    "--as-of", help="Date the paper reports as at, YYYY-MM-DD (default: the meeting date in --meta, else today)."
+)
+@click.option(
+    "--meta",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Paper details (TOML): from, to, subject, classification, contact...",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A council .docx whose page setup, header/footer and styles to use.",
+)
+@click.option("--pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
+@drafts_option
+@store_option
+def report(
+    output: Path,
+    plan: str | None,
+    label: str | None,
+    since: str | None,
+    as_of: str | None,
+    meta: Path | None,
+    template: Path | None,
+    pdf: bool,
+    include_drafts: bool,
+    store: str | None,
+) -> None:
+    """Write the quarterly committee paper (Word, and PDF with --pdf).
+
+    \b
+    Examples:
+      actionplan report --meta paper.toml --pdf
+      actionplan report --since r2 --template council.docx -o output/paper.docx
+    """
+    opened = _open_store(store)
+    show = sys.stderr.isatty()
+
+    def step(what: str) -> None:
+        if show:
+            click.echo(f"  {what}…", err=True)
+
+    docx, made_pdf, notes = build_paper(
+        opened, output, plan, label, since, _as_of(as_of), meta, template, pdf, include_drafts, step
+    )
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {docx}" + (f" and {made_pdf}" if made_pdf else ""))
+
+
+@main.command(name="close")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.option(
+    "--agreed", required=True, help='Where and when the committee agreed, e.g. "Scrutiny Committee, 21 January 2016".'
+)
+@plan_option
+@store_option
+def close_command(ids: tuple[str, ...], agreed: str, plan: str | None, store: str | None) -> None:
+    """Record that the committee agreed these recommendations are complete and closed.
+
+    Closed recommendations leave the main sections of later papers (the appendix
+    lists them as closed) and leave owners' workbooks.
+
+    \b
+    Example:
+      actionplan close R1 R9 --agreed "Scrutiny Committee, 21 January 2016"
+    """
+    opened = _open_store(store)
+    chosen, latest = close_records(opened, list(ids), agreed, plan)
+    click.echo(f"closed {', '.join(ids)} in plan {chosen.name!r} (as of revision {latest.label}): {agreed}")

@@ -1,0 +1,209 @@
+"""Commands over the store's revisions: ingest, revisions, diff, history."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.cli.base import (
+    _issue_words,
+    _limits,
+    _open_store,
+    drafts_option,
+    limit_options,
+    main,
+    plan_option,
+    store_option,
+    where_options,
+)
+from pipeline.errors import PipelineError
+from pipeline.export.text import (
+    counts_to_text,
+    diff_to_csv,
+    diff_to_text,
+    history_to_table,
+    revisions_to_table,
+)
+from pipeline.ingest import Ingested, diff_labels, history_of, ingest_batch
+from pipeline.isolation import CAN_CAP_MEMORY
+from pipeline.records import to_jsonable
+from pipeline.settings import load_settings
+from pipeline.store import describe_url
+from pipeline.views import diff_to_jsonable, history_frame, status_counts
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@plan_option
+@click.option("--revision", "label", help="Label for the new revision (default r1, r2, ... in ingest order).")
+@click.option("--as-of", help="The date the revision stands at, YYYY-MM-DD (default: a date printed in its title).")
+@click.option("--replace", is_flag=True, help="Overwrite an existing revision with the same label.")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="How many PDFs to read at once."
+)
+@where_options
+@limit_options
+@store_option
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    /,
+    files: tuple[Path, ...],
+    plan: str | None,
+    label: str | None,
+    as_of: str | None,
+    replace: bool,
+    password: str | None,
+    jobs: int,
+    pages: frozenset[int] | None,
+    tables: tuple[int, ...] | None,
+    store: str | None,
+    **limit_args: Any,
+) -> None:
+    """Extract, check and store each FILE as a new revision of its plan.
+
+    A file joins the stored plan whose recommendations it matches, or starts a
+    new plan named from its title. Re-ingesting the same file changes nothing.
+    Each PDF is read in a process of its own within the limits; a bad file is
+    reported and the rest go on (exit 1 if some failed, 2 if none could be ingested).
+
+    \b
+    Examples:
+      actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
+      actionplan ingest plans/*.pdf --jobs 4
+      actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --as-of 2016-03-31
+    """
+    if label and len(files) > 1:
+        raise click.UsageError("--revision names one revision: give one FILE with it")
+    settings = load_settings(ctx.obj["config"])
+    limits, isolate = _limits(limit_args)
+    opened = _open_store(store)
+    if isolate and not CAN_CAP_MEMORY:
+        click.echo("note: this system cannot cap a process's memory; only the time limit applies", err=True)
+    show = sys.stderr.isatty() and len(files) > 1
+    bar = click.progressbar(length=len(files), label="Reading PDFs", file=sys.stderr) if show else None
+    with bar if bar is not None else contextlib.nullcontext():
+        results = ingest_batch(
+            opened,
+            list(files),
+            plan,
+            label,
+            as_of,
+            replace,
+            password,
+            settings,
+            jobs,
+            limits,
+            isolate,
+            on_extracted=(lambda _p: bar.update(1)) if bar is not None else None,
+            pages=pages,
+            tables=tables,
+        )
+    failed = [(path, error) for path, error in results if isinstance(error, PipelineError)]
+    if len(files) == 1 and failed:
+        raise failed[0][1]
+    for path, done in results:
+        if not isinstance(done, PipelineError):
+            _say_ingested(path, done)
+    if failed:
+        click.echo(f"actionplan: {len(failed)} of {len(files)} files could not be ingested:", err=True)
+        for path, error in failed:
+            click.echo(f"  {path.name}: {error.message}", err=True)
+        sys.exit(2 if len(failed) == len(files) else 1)
+
+
+def _say_ingested(path: Path, done: Ingested) -> None:
+    rev = done.revision
+    click.echo(f"{path}: {done.plan_note}")
+    if done.already_stored:
+        return
+    records = done.extraction.records
+    click.echo(
+        f"  revision {rev.label} (as of {rev.as_of or 'unknown'}): {len(records)} records: {counts_to_text(status_counts(records))}"
+    )
+    click.echo("  " + _issue_words(done.extraction))
+    if done.diff is None:
+        click.echo("  first revision of this plan")
+    else:
+        kinds = Counter(c.change for c in done.diff.changes)
+        said = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items()) or "no record changes"
+        cols = f"; columns added: {', '.join(done.diff.columns_added)}" if done.diff.columns_added else ""
+        click.echo(f"  changes since {done.diff.old.label}: {said}{cols}")
+
+
+@main.command()
+@plan_option
+@drafts_option
+@store_option
+def revisions(plan: str | None, include_drafts: bool, store: str | None) -> None:
+    """List a plan's revisions in order, with counts per status.
+
+    \b
+    Example:
+      actionplan revisions --plan "Appendix 1: Action Plan"
+    """
+    opened = _open_store(store)
+    chosen = opened.resolve_plan(plan)
+    rows = [
+        (rev, status_counts(opened.records(rev))) for rev in opened.revisions(chosen, include_drafts=include_drafts)
+    ]
+    click.echo(f"Plan {chosen.name!r}")
+    click.echo(revisions_to_table(rows), nl=False)
+
+
+@main.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@plan_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@drafts_option
+@store_option
+def diff(old: str | None, new: str | None, plan: str | None, fmt: str, include_drafts: bool, store: str | None) -> None:
+    """Show what changed between two revisions (default: the last two).
+
+    \b
+    Examples:
+      actionplan diff
+      actionplan diff r1 r2 --format json
+    """
+    opened = _open_store(store)
+    result = diff_labels(opened, plan, old, new, include_drafts)
+    if fmt == "json":
+        click.echo(json.dumps(diff_to_jsonable(result), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(diff_to_csv(result), nl=False)
+    else:
+        click.echo(diff_to_text(result), nl=False)
+
+
+@main.command()
+@click.argument("ident", metavar="ID")
+@plan_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@drafts_option
+@store_option
+def history(ident: str, plan: str | None, fmt: str, include_drafts: bool, store: str | None) -> None:
+    """Show one recommendation across every revision: status, timescale (original and revised), owners, progress.
+
+    \b
+    Example:
+      actionplan history R24
+    """
+    opened = _open_store(store)
+    chosen = opened.resolve_plan(plan)
+    frame = history_frame(history_of(opened, chosen, include_drafts=include_drafts), ident)
+    if frame.empty:
+        raise PipelineError(
+            describe_url(opened.url), f"plan {chosen.name!r} has no recommendation {ident!r} in any revision"
+        )
+    if fmt == "json":
+        click.echo(json.dumps(to_jsonable(frame.to_dict(orient="records")), ensure_ascii=False, indent=2))
+    else:
+        click.echo(history_to_table(frame), nl=False)

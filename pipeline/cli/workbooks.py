@@ -1,0 +1,121 @@
+"""The update round: the master tracker and owner workbooks, collect, approve."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.cli.base import (
+    _as_of,
+    _open_store,
+    drafts_option,
+    main,
+    plan_option,
+    store_option,
+)
+from pipeline.settings import load_settings
+from pipeline.update_round import approve_draft, collect_returns, make_owner_workbooks, make_tracker
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("output/tracker.xlsx"),
+    show_default=True,
+)
+@click.option(
+    "--by-owner",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one workbook per owner into this folder instead.",
+)
+@click.option("--force", is_flag=True, help="With --by-owner: overwrite workbooks that already have updates typed in.")
+@plan_option
+@click.option("--revision", "label", help="Revision label (default: the latest).")
+@click.option("--as-of", help="Date the overdue/stale flags are worked out for, YYYY-MM-DD (default: today).")
+@drafts_option
+@store_option
+@click.pass_context
+def tracker(
+    ctx: click.Context,
+    output: Path,
+    by_owner: Path | None,
+    force: bool,
+    plan: str | None,
+    label: str | None,
+    as_of: str | None,
+    include_drafts: bool,
+    store: str | None,
+) -> None:
+    """Write the master Excel tracker, or one workbook per owner to fill in (--by-owner).
+
+    \b
+    Examples:
+      actionplan tracker -o output/tracker.xlsx --as-of 2016-01-15
+      actionplan tracker --by-owner output/owners
+    """
+    opened = _open_store(store)
+    when = _as_of(as_of)
+    if by_owner is not None:
+        written, rev = make_owner_workbooks(
+            opened, by_owner, plan, label, when, force, load_settings(ctx.obj["config"])
+        )
+        click.echo(f"wrote {len(written)} owner workbooks for revision {rev.label} into {by_owner}/")
+        for key, path in written:
+            click.echo(f"  {key}: {path.name}")
+        return
+    path, rev = make_tracker(opened, output, plan, label, when, include_drafts)
+    click.echo(f"wrote {path} (revision {rev.label})")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--revision", "label", help="Label of the draft revision to gather returns in (default: BASE-returns).")
+@click.option(
+    "-o",
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("output/collect-report.xlsx"),
+    show_default=True,
+)
+@store_option
+@click.pass_context
+def collect(ctx: click.Context, files: tuple[Path, ...], label: str | None, report: Path, store: str | None) -> None:
+    """Read owners' returned workbooks (never changing them) into a draft revision, and write a collect report.
+
+    \b
+    Example:
+      actionplan collect returns/*.xlsx
+    """
+    opened = _open_store(store)
+    done = collect_returns(opened, list(files), report, label, load_settings(ctx.obj["config"]))
+    for message in done.failed:
+        click.echo(f"actionplan: {message}", err=True)
+    click.echo(
+        f"{len(done.accepted)} updates accepted, {len(done.rejected)} cells rejected, {len(done.conflicts)} conflicting proposals, "
+        f"{len(done.stale)} stale rows; {len(done.chase)} owners still to return"
+    )
+    if done.draft is not None:
+        click.echo(f"draft revision {done.draft.label} (approve it with: actionplan approve {done.draft.label})")
+    click.echo(f"report: {done.report}")
+    if done.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("label", metavar="REVISION")
+@plan_option
+@store_option
+def approve(label: str, plan: str | None, store: str | None) -> None:
+    """Publish a draft revision of owner returns, so diff, tracker and report use it.
+
+    \b
+    Example:
+      actionplan approve r3-returns
+    """
+    opened = _open_store(store)
+    rev = approve_draft(opened, label, plan)
+    click.echo(f"revision {rev.label} of plan {rev.plan!r} is published")
