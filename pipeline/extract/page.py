@@ -24,6 +24,7 @@ from pipeline.extract.synonyms import HeaderMatcher, normalise_header
 from pipeline.records import SourceRow, TextLine
 
 _NUMBERED = re.compile(r"^(?:section|part)?\s*\d+(?:\.\d+)*[.:)]?\s", re.IGNORECASE)
+STYLE_SIZE = 0.6  # points: lines whose type sizes differ more are set in different styles
 TITLE_GAP = 0.8  # font sizes: lines closer than this are one block of text
 TITLE_LINES = 2  # a title is a line or two, never a paragraph
 TITLE_CHARS = 160
@@ -341,7 +342,9 @@ def title_above(lines: Sequence[Line], top: float, since: float, body_size: floa
     above = [ln for ln in lines if ln.bottom <= top and ln.top >= since]
     blocks: list[list[Line]] = []
     for ln in above:
-        if blocks and ln.top - blocks[-1][-1].bottom <= TITLE_GAP * ln.size:
+        # A block is lines set close together in one style: a heading in bold or larger type is a block of
+        # its own, however close the paragraph or the committee's name above it stands.
+        if blocks and ln.top - blocks[-1][-1].bottom <= TITLE_GAP * ln.size and _same_style(ln, blocks[-1][-1]):
             blocks[-1].append(ln)
         else:
             blocks.append([ln])
@@ -362,3 +365,9 @@ def title_above(lines: Sequence[Line], top: float, since: float, body_size: floa
         ):
             return text
     return ""
+
+
+def _same_style(a: Line, b: Line) -> bool:
+    """Given two lines, say whether they are set alike: the same weight and (near enough) the same size."""
+    bold_a, bold_b = all(w.bold for w in a.words), all(w.bold for w in b.words)
+    return bold_a == bold_b and abs(a.size - b.size) <= STYLE_SIZE

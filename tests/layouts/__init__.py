@@ -12,6 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.layouts.base import Case
+from tests.layouts.heldout import make_audit_findings, make_header_wording, make_narrow_status, make_paren_sub_labels
+from tests.layouts.heldout_word import (
+    make_banner_recommendations,
+    make_exec_response_borderless,
+    make_performance_indicators,
+    make_report_appendix,
+    make_risk_register,
+    make_shaded_banded,
+    make_two_column_bullets,
+    make_two_updates_status_fill,
+    make_vmerge_across_pages,
+)
 from tests.layouts.ids import (
     make_duplicate_labels,
     make_duplicate_rows,
@@ -31,7 +43,7 @@ from tests.layouts.tables import (
 )
 from tests.layouts.word import LINE_SHADE, make_word_line_shading
 
-__all__ = ["GENERATORS", "LINE_SHADE", "NEEDS", "Case"]
+__all__ = ["GENERATORS", "LINE_SHADE", "NEEDS", "NOT_PLANS", "Case"]
 
 GENERATORS: dict[str, Callable[[Path], Case]] = {
     "shaded_sections": make_shaded_sections,
@@ -49,6 +61,36 @@ GENERATORS: dict[str, Callable[[Path], Case]] = {
     "wrapped_owners": make_wrapped_owners,
     "duplicate_labels": make_duplicate_labels,
     "duplicate_rows": make_duplicate_rows,
+    # held out from the extractor's tuning
+    "exec_response_borderless": make_exec_response_borderless,
+    "shaded_banded": make_shaded_banded,
+    "vmerge_across_pages": make_vmerge_across_pages,
+    "report_appendix": make_report_appendix,
+    "two_column_bullets": make_two_column_bullets,
+    "audit_findings": make_audit_findings,
+    "two_updates_status_fill": make_two_updates_status_fill,
+    "narrow_status": make_narrow_status,
+    "banner_recommendations": make_banner_recommendations,
+    "header_wording": make_header_wording,
+    "paren_sub_labels": make_paren_sub_labels,
+}
+# Tables that are no plan: extracting them must raise NoTableError.
+NOT_PLANS: dict[str, Callable[[Path], Case]] = {
+    "risk_register": make_risk_register,
+    "performance_indicators": make_performance_indicators,
 }
 # The system tools a generator needs beyond Python packages.
-NEEDS = {"word_line_shading": "soffice"}
+NEEDS = {
+    name: "soffice"
+    for name in (
+        "word_line_shading",
+        "exec_response_borderless",
+        "shaded_banded",
+        "vmerge_across_pages",
+        "report_appendix",
+        "two_column_bullets",
+        "two_updates_status_fill",
+        "banner_recommendations",
+        *NOT_PLANS,
+    )
+}

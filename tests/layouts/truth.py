@@ -82,25 +82,39 @@ def draw_plan(
     )
 
 
-def first_pages(pdf: Path, needles: Sequence[str], between: tuple[str, str], words: int = 3) -> list[int]:
-    """Given texts printed in order in one column, return the page each one's first words are on.
+def first_pages(
+    pdf: Path, needles: Sequence[str], between: tuple[str, str], words: int = 3, header_page: int = 1
+) -> list[int]:
+    """Given texts printed in order in one column, return the page each one's first words are on (each found after
+    the one before).
 
-    The column runs from the header word `between[0]` to the header word `between[1]` on page 1.
+    The column runs from the header word `between[0]` to the header word `between[1]` printed on one line of page
+    `header_page`, where the search starts.
     """
     import pdfplumber
 
     with pdfplumber.open(pdf) as doc:
-        found = {w["text"]: w["x0"] for w in reversed(doc.pages[0].extract_words())}
-        left, right = found[between[0]] - COLUMN_SLACK, found[between[1]] - COLUMN_SLACK
-        texts = [_collapse(p.crop((left, 0, right, p.height)).extract_text() or "") for p in doc.pages]
+        left, right = _header_span(doc.pages[header_page - 1].extract_words(), between)
+        pages = doc.pages[header_page - 1 :]
+        texts = [_collapse(p.crop((left, 0, right, p.height), strict=False).extract_text() or "") for p in pages]
     out: list[int] = []
-    page = 0
+    page = at = 0  # where the text before this needle ends, so texts beginning alike are told apart
     for needle in needles:
         start = " ".join(_collapse(needle).split()[:words])
-        while start not in texts[page]:
-            page += 1
-        out.append(page + 1)
+        while (found := texts[page].find(start, at)) < 0:
+            page, at = page + 1, 0
+        out.append(page + header_page)
+        at = found + len(start)
     return out
+
+
+def _header_span(words: Sequence[dict[str, Any]], between: tuple[str, str]) -> tuple[float, float]:
+    """Given a page's words, return the left edges (less the slack) of the two header words `between` on one line."""
+    for a in words:
+        for b in words:
+            if (a["text"], b["text"]) == between and abs(a["top"] - b["top"]) < 1 and a["x0"] < b["x0"]:
+                return a["x0"] - COLUMN_SLACK, b["x0"] - COLUMN_SLACK
+    raise ValueError(f"no line reads {between[0]!r} then {between[1]!r}")
 
 
 def _collapse(text: str) -> str:
