@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,8 @@ from pipeline.records import BBox, Column, Issue, Plan, Record, Revision, Status
 
 DEFAULT_STORE = Path("output") / "actionplan.db"
 STORE_ENV = "ACTIONPLAN_STORE"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+SIGNING_KEY = "signing_key"  # meta key of the secret that signs owner workbooks
 
 metadata = sa.MetaData()
 meta = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True), sa.Column("value", sa.Text))
@@ -127,8 +129,19 @@ def _v3_to_v4(conn: Connection) -> None:
     conn.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS ux_revisions_plan_sha ON revisions (plan_id, sha256)"))
 
 
+def _v4_to_v5(conn: Connection) -> None:
+    """Version 5: a secret kept in the store signs each owner workbook's marker sheet (HMAC), so an edited
+    marker is found out. Workbooks handed out before still collect, reported as unsigned."""
+    _add_signing_key(conn)
+
+
+def _add_signing_key(conn: Connection) -> None:
+    if conn.execute(sa.select(meta.c.key).where(meta.c.key == SIGNING_KEY)).first() is None:
+        conn.execute(sa.insert(meta).values(key=SIGNING_KEY, value=secrets.token_hex(32)))
+
+
 # version -> step that upgrades a store at that version to the next one.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 class StoreError(PipelineError):
@@ -229,6 +242,7 @@ class Store:
             if version == 0:
                 metadata.create_all(conn)
                 conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                _add_signing_key(conn)
                 return
             if version > SCHEMA_VERSION:
                 raise StoreError(
@@ -238,6 +252,14 @@ class Store:
                 MIGRATIONS[version](conn)
                 version += 1
                 conn.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(version)))
+
+    def signing_key(self) -> bytes:
+        """Return the store's secret for signing owner workbooks (it never leaves the store)."""
+        with self._begin() as conn:
+            value = conn.execute(sa.select(meta.c.value).where(meta.c.key == SIGNING_KEY)).scalar()
+        if not value:
+            raise StoreError(describe_url(self.url), "has no signing key: it was not created by actionplan")
+        return bytes.fromhex(str(value))
 
     # ------------------------------------------------------------ plans
 

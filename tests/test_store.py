@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -293,3 +294,20 @@ def test_cli_batch_ingest_carries_on_past_a_bad_file(tmp_path: Path) -> None:
     )
     assert out.exit_code == 1
     assert "bad.pdf" in out.stderr and "revision r2" in out.stdout
+
+
+def test_a_store_made_by_the_version_before_is_upgraded(tmp_path: Path) -> None:
+    # tests/data/stores/store-v4.db was written by the code of the previous schema (version 4): see its README.
+    copy = tmp_path / "store-v4.db"
+    shutil.copy(DATA / "stores" / "store-v4.db", copy)
+    store = Store(f"sqlite:///{copy}")
+    with store.engine.connect() as conn:
+        version = conn.execute(sa.text("select value from meta where key='schema_version'")).scalar()
+    assert version == str(store_module.SCHEMA_VERSION) == "5"
+    assert len(store.signing_key()) == 32
+    plan = store.resolve_plan(None)
+    assert [r.label for r in store.revisions(plan)] == ["r1", "r2"]
+    assert len(store.records(store.revision(plan, "r2"))) == 27
+    done = ingest_file(store, DATA / "kcc-2015q4.pdf")
+    assert done.revision.label == "r3" and done.diff is not None and done.diff.changes
+    store.close()

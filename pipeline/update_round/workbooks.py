@@ -1,0 +1,97 @@
+"""The round's outputs: the master tracker and one workbook per owner."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pipeline.errors import OutputError, PipelineError
+from pipeline.export.owner_workbook import write_owner_workbook
+from pipeline.export.tracker import write_tracker
+from pipeline.ingest import diff_between, history_of
+from pipeline.owners import slug
+from pipeline.records import Plan, Revision
+from pipeline.returns import read_return
+from pipeline.settings import Settings, load_settings
+from pipeline.store import Store, describe_url
+from pipeline.views import (
+    diff_to_jsonable,
+    flags_frame,
+    owner_frame,
+    owner_keys_of,
+    status_by_theme,
+)
+
+
+def _chosen(store: Store, plan: str | None, label: str | None, include_drafts: bool) -> tuple[Plan, Revision]:
+    chosen = store.resolve_plan(plan)
+    return chosen, store.revision(chosen, label, include_drafts=include_drafts)
+
+
+def make_tracker(
+    store: Store,
+    out: Path,
+    plan: str | None = None,
+    label: str | None = None,
+    as_of: date | None = None,
+    include_drafts: bool = False,
+) -> tuple[Path, Revision]:
+    """Write the master tracker for a revision (default: the latest) and return where it went."""
+    chosen, revision = _chosen(store, plan, label, include_drafts)
+    as_of = as_of or date.today()
+    history = history_of(store, chosen, revision, include_drafts=include_drafts)
+    frame = flags_frame(history, as_of)
+    changes = None
+    if len(history) > 1:
+        changes = diff_to_jsonable(diff_between(store, chosen, history[-2][0], revision, include_drafts=include_drafts))
+    path, _ = write_tracker(
+        out, revision, frame, changes, status_by_theme(frame), store.issues(revision), as_of, describe_url(store.url)
+    )
+    return path, revision
+
+
+def status_choices(settings: Settings) -> list[str]:
+    """Given the settings, return the words offered in the owners' status dropdown (the first word of each value)."""
+    return [words[0] for value, words in settings.statuses.items() if words and value != "not_reported"]
+
+
+def has_input(path: Path) -> bool:
+    """Given an existing owner workbook, say whether anyone has typed into its input columns (unreadable counts as yes)."""
+    try:
+        returned = read_return(path)
+    except PipelineError:
+        return True
+    return any(v for row in returned.rows for v in row.inputs.values())
+
+
+def make_owner_workbooks(
+    store: Store,
+    outdir: Path,
+    plan: str | None = None,
+    label: str | None = None,
+    as_of: date | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
+) -> tuple[list[tuple[str, Path]], Revision]:
+    """Write one workbook per owner key for a revision; refuse to overwrite one with input typed in unless `force`."""
+    settings = settings or load_settings()
+    chosen, revision = _chosen(store, plan, label, False)
+    as_of = as_of or date.today()
+    frame = flags_frame(history_of(store, chosen, revision), as_of)
+    closed = store.closures(chosen)
+    if closed and not frame.empty:
+        frame = frame[~frame["id"].isin(list(closed))].reset_index(drop=True)  # agreed closed: nothing more to report
+    keys = owner_keys_of(frame)
+    targets = [(key, outdir / f"{slug(key)}.xlsx") for key in keys]
+    if not force:
+        typed = [str(p) for _, p in targets if p.exists() and has_input(p)]
+        if typed:
+            raise OutputError(
+                typed[0],
+                f"already has updates typed in ({len(typed)} workbook(s) in all): collect them first, or use --force to overwrite",
+            )
+    written = []
+    for key, path in targets:
+        write_owner_workbook(path, revision, key, owner_frame(frame, key), status_choices(settings), as_of)
+        written.append((key, path))
+    return written, revision
