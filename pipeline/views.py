@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import hmac
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import pandas as pd
 from rapidfuzz import fuzz
 
+from pipeline.owners import fold
 from pipeline.records import Change, Diff, Record, Revision, to_jsonable
 
 # Two recommendations are the same one when their text is at least this similar (0-100).
@@ -157,10 +159,11 @@ def diff_revisions(
             detail["days_slipped_since_original"] = _days(original, b.timescale.end)
             detail["original_end"] = original
             changes.append(Change(b.id, "timescale", to_jsonable(a.timescale), to_jsonable(b.timescale), detail))
-        if "owners" in both and set(a.owner_keys) != set(b.owner_keys):
+        if "owners" in both and _owner_set(a) != _owner_set(b):  # "POLICY" in one revision is "Policy" in another
+            old_keys, new_keys = _owner_set(a), _owner_set(b)
             detail = {
-                "owners_added": [k for k in b.owner_keys if k not in a.owner_keys],
-                "owners_removed": [k for k in a.owner_keys if k not in b.owner_keys],
+                "owners_added": [k for k in b.owner_keys if fold(k) not in old_keys],
+                "owners_removed": [k for k in a.owner_keys if fold(k) not in new_keys],
                 **matched,
             }
             changes.append(Change(b.id, "owners", list(a.owner_keys), list(b.owner_keys), detail))
@@ -294,11 +297,22 @@ def context_fingerprint(values: Sequence[Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def record_fingerprint(rec: Record) -> str:
-    """Given a record, return the fingerprint of the context an owner workbook shows for it."""
-    return context_fingerprint(
-        [rec.id, rec.recommendation, rec.proposed_actions, rec.timescale.text, rec.status.text, rec.progress]
-    )
+def record_fingerprint(rec: Record, shown: Callable[[str], str] | None = None) -> str:
+    """Given a record, return the fingerprint of the context an owner workbook shows for it: of the stored
+    (full) texts, or with `shown`, of each text as a workbook cell holds it (cleaned, cut to fit)."""
+    values = [rec.id, rec.recommendation, rec.proposed_actions, rec.timescale.text, rec.status.text, rec.progress]
+    return context_fingerprint([shown(v or "") for v in values] if shown else values)
+
+
+def signed_fingerprint(key: bytes, fingerprint: str, *bound: str) -> str:
+    """Given the store's secret, a fingerprint and what it is bound to (plan, revision, owner, ID), return
+    their HMAC-SHA256: only a holder of the secret can make one, so an edited marker sheet is found out."""
+    message = "\x1f".join((fingerprint, *bound)).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _owner_set(rec: Record) -> set[str]:
+    return {fold(k) for k in rec.owner_keys}
 
 
 def _differs(a: Record, b: Record) -> bool:
@@ -306,7 +320,7 @@ def _differs(a: Record, b: Record) -> bool:
         squash(a.progress) != squash(b.progress)
         or (a.status.value, a.status.rag) != (b.status.value, b.status.rag)
         or squash(a.timescale.text) != squash(b.timescale.text)
-        or set(a.owner_keys) != set(b.owner_keys)
+        or _owner_set(a) != _owner_set(b)
         or squash(a.proposed_actions) != squash(b.proposed_actions)
         or squash(a.recommendation) != squash(b.recommendation)
     )

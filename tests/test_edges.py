@@ -12,6 +12,8 @@ from reportlab.platypus import PageBreak, Spacer
 from pipeline.cli import main
 from pipeline.errors import NoTableError
 from pipeline.extraction import extract_plan
+from pipeline.records import to_jsonable
+from tests.conftest import DATA
 from tests.edges_draw import (
     HEAD,
     HEADING,
@@ -25,6 +27,8 @@ from tests.edges_draw import (
     plan_rows,
     table,
 )
+from tests.renderings import STANDARD, Variant, render
+from tests.scoring import cell_mismatches
 
 COMMITTEE_NOTE = (
     "Members are asked to note the contents of this report and the progress that has been made since the last "
@@ -141,3 +145,31 @@ def test_page_of_many_small_shapes_is_refused_cleanly(tmp_path: Path) -> None:
     pdf = draw_map_page(tmp_path / "map.pdf", squares=3000, strokes=3000)
     with pytest.raises(NoTableError, match="no action-plan table found"):
         extract_plan(pdf)
+
+
+def _header_like_truth(tmp_path: Path) -> Path:
+    """kcc-2015's truth with row R3 made of header words, and R4's owner cell just "owner"."""
+    truth = json.loads((DATA / "kcc-2015.truth.json").read_text(encoding="utf-8"))
+    for row in truth["rows"]:
+        if row.get("id") == "R3":
+            row.update(
+                recommendation="Recommendation tracking across directorates",
+                proposed_actions="Actions agreed",
+                timescales="2015/16",
+                owners=["Lead officer"],
+                owner_cell="Lead officer",
+                progress="Progress report",
+                status="Green",
+            )
+        if row.get("id") == "R4":
+            row.update(owners=["owner"], owner_cell="owner")
+    path = tmp_path / "header-like.truth.json"
+    path.write_text(json.dumps(truth), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("ruling", ["grid", "none"])
+def test_a_row_made_of_header_words_is_kept(tmp_path: Path, ruling: str) -> None:
+    truth = _header_like_truth(tmp_path)
+    pdf = render(truth, tmp_path / "plan.pdf", Variant("header-like", columns=STANDARD, ruling=ruling))
+    assert cell_mismatches(truth, to_jsonable(extract_plan(pdf))) == []

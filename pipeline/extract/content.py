@@ -17,6 +17,7 @@ from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
 from pipeline.extract.geometry import Fill, Rule, Word
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
 
 THIN = 3.0  # points: a filled shape thinner than this is drawn as a line
@@ -174,7 +175,11 @@ def _is_rectangle(pts: list[tuple[float, float]]) -> bool:
 
 
 def chars_to_words(chars: list[_Char]) -> list[Word]:
-    """Given chars as (top, x0, x1, bottom, text, font, size), return words: split at spaces, gaps and font changes."""
+    """Given chars as (top, x0, x1, bottom, text, font, size), return words: split at spaces, gaps and font changes.
+
+    Control characters (a NUL for a glyph the font maps to nothing) are not text: they are dropped from the
+    words, but the room the glyph takes keeps its word whole.
+    """
     chars.sort(key=lambda c: (c[0], c[1]))
     lines: list[list[_Char]] = []
     for c in chars:
@@ -209,13 +214,13 @@ def chars_to_words(chars: list[_Char]) -> list[Word]:
                 current.append(c)
         if current:
             words.append(_word(current))
-    return words
+    return [w for w in words if w.text]
 
 
 def _word(chars: list[_Char]) -> Word:
     font = chars[0][5] or ""
     return Word(
-        text="".join(c[4] for c in chars),
+        text=_CONTROL.sub("", "".join(c[4] for c in chars)),
         x0=chars[0][1],
         x1=max(c[2] for c in chars),
         top=min(c[0] for c in chars),

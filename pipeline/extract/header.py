@@ -73,6 +73,10 @@ class Header:
     def x1(self) -> float:
         return max(w.x1 for g in self.groups for w in g)
 
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for g in self.groups for w in g)
+
     def fields(self) -> list[str]:
         """The field each column holds; when two columns name one field, the one that names it best holds it
         and the other is kept as an extra column (see `prefer_one`)."""

@@ -267,6 +267,7 @@ def find_segments(
     the table left open at its foot, and the next free table index. `grid_headers` are the first rows of ruled
     grids whose headers name nothing: those no other stretch covers become tables of their own ("other")."""
     page = _Page(lines, content, next_index)
+    headers = _real_headers(headers, state)
     first = headers[0] if headers else None
     repeats_at_top = (
         state is not None
@@ -295,6 +296,20 @@ def find_segments(
         state = None
     page.segments.sort(key=lambda seg: seg.top)
     return page.segments, state, page.next_index
+
+
+def _real_headers(headers: Sequence[Header], state: OpenTable | None) -> list[Header]:
+    """Given the header-like lines of a page, return those that are headers: inside a table whose header is
+    bold, a line in the body's plain type that merely uses header words ("Recommendation tracking across
+    directorates | Actions agreed | … | Lead officer") is one of its rows, not another table's header."""
+    out: list[Header] = []
+    running = state.header if state is not None else None
+    for header in headers:
+        if running is not None and running.bold and not header.bold and header.layout() != running.layout():
+            continue
+        out.append(header)
+        running = header
+    return out
 
 
 @dataclass

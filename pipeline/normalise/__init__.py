@@ -7,6 +7,7 @@ recommendation, reflows wrapped text and splits owner cells into owners.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -14,7 +15,7 @@ from pipeline.crossrefs import find_cross_refs
 from pipeline.normalise.labels import Label, generated_id, parse_label, unique_ids
 from pipeline.normalise.owner_cells import split_owners
 from pipeline.normalise.text import join_lines, reflow, reflow_parts
-from pipeline.owners import owner_keys
+from pipeline.owners import owner_keys, unify_keys
 from pipeline.records import BBox, Column, Issue, Record, SourceCell, SourceDocument, SourceRow, Status, Timescale
 from pipeline.settings import Settings
 from pipeline.statuses import parse_status
@@ -32,6 +33,8 @@ __all__ = [
     "split_owners",
 ]
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 BANNER_WORDS = 4  # a labelled row across the table states a recommendation when it has this many words
 LABELLED_SHARE = 0.3  # a plan prints labels when at least this share of its body rows start with one
 
@@ -200,7 +203,11 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
     records = [_to_record(p, layout, extents.get(p.table)) for p in pending]
     records = _with_action_ids(records, pending)
     records, id_issues = _unique(records, pending)
-    return [interpret(r, settings) for r in records], issues + id_issues
+    read = [interpret(r, settings) for r in records]
+    canonical = unify_keys([r.owner_keys for r in read])
+    return [
+        replace(r, owner_keys=tuple(dict.fromkeys(canonical.get(k, k) for k in r.owner_keys))) for r in read
+    ], issues + id_issues
 
 
 def _owner_extents(rows: Sequence[SourceRow], columns: Sequence[Column]) -> dict[int, float]:
@@ -316,6 +323,12 @@ def interpret(record: Record, settings: Settings) -> Record:
     )
 
 
+def clean_text(text: str) -> str:
+    """Given text from any source, return it without NUL and other control characters (tabs become spaces;
+    line breaks stay): nothing downstream (XML in Word and Excel, PostgreSQL) accepts them."""
+    return _CONTROL.sub("", text.replace("\t", " ")) if _CONTROL_OR_TAB.search(text) else text
+
+
 def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) -> Record:
     texts: dict[str, str] = {}
     extra: dict[str, str] = {}
@@ -325,10 +338,12 @@ def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) 
         parts = p.parts[i]
         if col.field == "owners" and "owners" not in texts:
             right = owner_extent or max((ln.x1 for c in parts for ln in c.lines), default=0.0)
-            owners = split_owners([c.lines for c in parts], right, settings.bullets)
+            owners = [
+                o for o in (clean_text(x) for x in split_owners([c.lines for c in parts], right, settings.bullets)) if o
+            ]
             texts["owners"] = "\n".join(owners)
             continue
-        text = reflow_parts(parts)
+        text = clean_text(reflow_parts(parts))
         if i == layout.label_idx and p.label is not None:
             text = "" if layout.label_column else _strip_label(text, p.label)
         if col.field == "extra" or col.field in texts:

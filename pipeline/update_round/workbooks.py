@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +14,7 @@ from pipeline.errors import OutputError, PipelineError
 from pipeline.export.owner_workbook import write_owner_workbook
 from pipeline.export.tracker import write_tracker
 from pipeline.ingest import diff_between, history_of
-from pipeline.owners import slug
+from pipeline.owners import owner_files
 from pipeline.records import Plan, Revision
 from pipeline.returns import read_return
 from pipeline.settings import Settings, load_settings
@@ -82,7 +87,8 @@ def make_owner_workbooks(
     if closed and not frame.empty:
         frame = frame[~frame["id"].isin(list(closed))].reset_index(drop=True)  # agreed closed: nothing more to report
     keys = owner_keys_of(frame)
-    targets = [(key, outdir / f"{slug(key)}.xlsx") for key in keys]
+    names = owner_files(keys)
+    targets = [(key, outdir / names[key]) for key in keys]
     if not force:
         typed = [str(p) for _, p in targets if p.exists() and has_input(p)]
         if typed:
@@ -90,8 +96,31 @@ def make_owner_workbooks(
                 typed[0],
                 f"already has updates typed in ({len(typed)} workbook(s) in all): collect them first, or use --force to overwrite",
             )
-    written = []
-    for key, path in targets:
-        write_owner_workbook(path, revision, key, owner_frame(frame, key), status_choices(settings), as_of)
-        written.append((key, path))
-    return written, revision
+    with staging_folder(outdir) as staging:
+        for key, _ in targets:
+            write_owner_workbook(
+                staging / names[key], revision, key, owner_frame(frame, key), status_choices(settings), as_of
+            )
+    return targets, revision
+
+
+@contextmanager
+def staging_folder(outdir: Path) -> Iterator[Path]:
+    """Yield a new folder beside `outdir` to write into; when the block ends without an error, move every file
+    in it into `outdir` (one rename each), else remove it: the folder gets all the files or none."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=f".{outdir.name}."))
+    except OSError as error:
+        raise OutputError(str(outdir), f"cannot write here ({error.strerror}): choose another folder") from None
+    try:
+        yield staging
+        for item in staging.iterdir():
+            os.replace(item, outdir / item.name)
+    except OSError as error:
+        raise OutputError(
+            str(outdir),
+            f"cannot write the workbooks ({error.strerror}); nothing was written: free some space or choose another folder",
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
