@@ -111,6 +111,7 @@ def _ruled_rows(
         for r in rules
         for x in inner
     )
+    maker = _RowMaker(columns, rights, page, rules, nested)
     assigned: set[int] = set()
     rows: list[SourceRow] = []
     for a, b in zip(edges, edges[1:]):
@@ -129,20 +130,22 @@ def _ruled_rows(
         if _is_theme_band(band, columns, rules, content, has_inner, text_top, text_bottom, a, b, ctx):
             rows.append(band_to_row("section", band_words, columns, rights, page, a, b, False))
             continue
-        cells_nested = [box for box in nested if box[2] < b and box[4] > a]
         own = [(y, k) for y, k in separators.partial if a + SNAP < y < b - SNAP]
-        if own:
-            rows += _action_rows(band_words, own, columns, rights, page, a, b, rules, cells_nested)
+        if own:  # rules right of merged first cells: several action rows under one recommendation
+            k = min(col for _, col in own)
+            rows += maker.merged_rows(band_words, [a, *sorted(y for y, _ in own), b], set(range(k)), copy=False)
             continue
-        shared_right = [(y, k) for y, k in separators.left if a + SNAP < y < b - SNAP]
-        if shared_right:
-            rows += _rows_sharing_right(band_words, shared_right, columns, rights, page, a, b, rules, cells_nested)
+        left = [(y, k) for y, k in separators.left if a + SNAP < y < b - SNAP]
+        if left:  # rules left of a merged cell on the right: several rows sharing one answer
+            k = max(col for _, col in left)
+            cuts = [a, *sorted(y for y, _ in left), b]
+            rows += maker.merged_rows(band_words, cuts, set(range(k, len(columns))), copy=True)
             continue
         strong = replace(ctx, label_res=labels.strong)
         # A ruled band that still holds several "R"-labelled rows was drawn without row lines;
         # one label part-way down is just a vertically centred first cell.
         if sum(starts_with_label(ln, strong) for ln in band) < 2:
-            rows.append(_row(band_words, columns, rights, page, a, b, rules, cells_nested))
+            rows.append(maker.row(band_words, a, b))
             continue
         for sub in lines_to_bands(band, strong, True):
             sub_words = [w for ln in sub.lines for w in ln.words]
@@ -194,33 +197,47 @@ def _one_cell_text(band: Sequence[Line], columns: Sequence[ColumnGeom]) -> bool:
     return all(column_of(ln.words[0].xmid, columns) == 0 and len(split_phrases(ln, ())) == 1 for ln in band)
 
 
-def _row(
-    words: Sequence[Word],
-    columns: Sequence[ColumnGeom],
-    rights: Sequence[float],
-    page: int,
-    top: float,
-    bottom: float,
-    rules: Sequence[Rule],
-    nested: Sequence[tuple[int, float, float, float, float]],
-    *,
-    shares_first: bool = False,
-) -> SourceRow:
-    """Given a body row's words, return it as a SourceRow, with any table nested in a cell as lines of its own."""
-    inside = [box for box in nested if box[2] < bottom and box[4] > top]
-    if not inside:
-        row = band_to_row("body", words, columns, rights, page, top, bottom, False)
-        return replace(row, shares_first=shares_first)
-    rest = [w for w in words if not any(_in_box(w, box) for box in inside)]
-    row = band_to_row("body", rest, columns, rights, page, top, bottom, False)
-    cells = list(row.cells)
-    for box in inside:
-        col = box[0]
-        mine = [w for w in words if _in_box(w, box)]
-        lines = nested_table_lines(mine, box, rules)
-        merged = sorted((*cells[col].lines, *lines), key=lambda ln: ln.top)
-        cells[col] = replace(cells[col], lines=tuple(merged))
-    return replace(row, cells=tuple(cells), shares_first=shares_first)
+@dataclass(frozen=True)
+class _RowMaker:
+    """What a ruled stretch's rows are made with: its columns and their wrap margins, the page, its rules and
+    the tables nested in its cells."""
+
+    columns: Sequence[ColumnGeom]
+    rights: Sequence[float]
+    page: int
+    rules: Sequence[Rule]
+    nested: Sequence[tuple[int, float, float, float, float]]
+
+    def row(self, words: Sequence[Word], top: float, bottom: float, shares_first: bool = False) -> SourceRow:
+        """Given a body row's words, return it as a SourceRow, with any table nested in a cell as lines of its own."""
+        inside = [box for box in self.nested if box[2] < bottom and box[4] > top]
+        rest = [w for w in words if not any(_in_box(w, box) for box in inside)]
+        row = band_to_row("body", rest, self.columns, self.rights, self.page, top, bottom, False)
+        cells = list(row.cells)
+        for box in inside:
+            col = box[0]
+            lines = nested_table_lines([w for w in words if _in_box(w, box)], box, self.rules)
+            cells[col] = replace(cells[col], lines=tuple(sorted((*cells[col].lines, *lines), key=lambda ln: ln.top)))
+        return replace(row, cells=tuple(cells), shares_first=shares_first)
+
+    def merged_rows(
+        self, words: Sequence[Word], cuts: Sequence[float], merged: set[int], *, copy: bool
+    ) -> list[SourceRow]:
+        """Given a band's words, where rules cut it into rows and the columns whose cells are merged over all of
+        them, return one row per piece. A merged first cell (several actions under one recommendation) goes with
+        the first row and the others share it; a merged cell on the right (one answer to several rows) is
+        copied to each."""
+        shared = [w for w in words if column_of(w.xmid, self.columns) in merged]
+        own = [w for w in words if column_of(w.xmid, self.columns) not in merged]
+        rows = []
+        for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
+            mine = [w for w in own if a - 1 < (w.top + w.bottom) / 2 < b + 1]
+            if not mine and (copy or n):
+                continue
+            if copy or n == 0:
+                mine = [*shared, *mine]
+            rows.append(self.row(mine, a, b, shares_first=not copy and n > 0))
+        return rows
 
 
 def _in_box(word: Word, box: tuple[int, float, float, float, float]) -> bool:
@@ -277,62 +294,6 @@ def nested_table_lines(
             )
         )
     return out
-
-
-def _action_rows(
-    words: Sequence[Word],
-    partial: Sequence[tuple[float, int]],
-    columns: Sequence[ColumnGeom],
-    rights: Sequence[float],
-    page: int,
-    top: float,
-    bottom: float,
-    rules: Sequence[Rule],
-    nested: Sequence[tuple[int, float, float, float, float]],
-) -> list[SourceRow]:
-    """Given a band whose first cells are merged over several action rows, return one row per action.
-
-    The merged cells' text (often centred in the band) goes with the first action row; the later ones
-    are marked as sharing it.
-    """
-    k = min(col for _, col in partial)
-    cuts = [top, *sorted(y for y, _ in partial), bottom]
-    shared = [w for w in words if column_of(w.xmid, columns) < k]
-    own = [w for w in words if column_of(w.xmid, columns) >= k]
-    rows = []
-    for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
-        mine = [w for w in own if a - 1 < (w.top + w.bottom) / 2 < b + 1]
-        if n == 0:
-            mine = shared + mine
-        if not mine:
-            continue
-        rows.append(_row(mine, columns, rights, page, a, b, rules, nested, shares_first=n > 0))
-    return rows
-
-
-def _rows_sharing_right(
-    words: Sequence[Word],
-    left: Sequence[tuple[float, int]],
-    columns: Sequence[ColumnGeom],
-    rights: Sequence[float],
-    page: int,
-    top: float,
-    bottom: float,
-    rules: Sequence[Rule],
-    nested: Sequence[tuple[int, float, float, float, float]],
-) -> list[SourceRow]:
-    """Given a band whose left cells are split into several rows beside one merged cell on the right, return one
-    row per left-hand row, each with the merged cell's text (one plan answering several commitments)."""
-    k = max(col for _, col in left)
-    cuts = [top, *sorted(y for y, _ in left), bottom]
-    shared = [w for w in words if column_of(w.xmid, columns) >= k]
-    own = [w for w in words if column_of(w.xmid, columns) < k]
-    rows = []
-    for a, b in zip(cuts, cuts[1:]):
-        mine = [w for w in own if a - 1 < (w.top + w.bottom) / 2 < b + 1]
-        if mine:
-            rows.append(_row([*mine, *shared], columns, rights, page, a, b, rules, nested))
-    return rows
 
 
 def title_above(lines: Sequence[Line], top: float, since: float, body_size: float) -> str:
