@@ -55,6 +55,17 @@ class Fill:
     colour: tuple[float, ...] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class GridBox:
+    """A ruled grid found on a page by its rules alone: its box and the x of its walls."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    walls: tuple[float, ...]
+
+
 class Line:
     """Words that share a baseline across the page, left to right (its extent is worked out once)."""
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.extract.columns import ColumnGeom
-from pipeline.extract.geometry import SNAP, Rule, cluster_positions
+from pipeline.extract.geometry import SNAP, GridBox, Rule, cluster_positions
 
 WALL_SNAP = 4.0  # points: a vertical rule this close to a column edge is that edge's wall
 JOIN_GAP = 3.0  # points: collinear pieces of a rule with gaps up to this are one rule
@@ -149,17 +149,6 @@ def row_separators(
 def _crosses(runs: Sequence[tuple[float, float]], column: ColumnGeom) -> bool:
     """Given a rule's pieces, say whether they cross a column from wall to wall."""
     return any(a <= column.x0 + INSET and b >= column.x1 - INSET for a, b in runs)
-
-
-@dataclass(frozen=True, slots=True)
-class GridBox:
-    """A ruled grid found on a page by its rules alone: its box and the x of its walls."""
-
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    walls: tuple[float, ...]
 
 
 def find_grids(rules: Sequence[Rule], min_width: float) -> list[GridBox]:

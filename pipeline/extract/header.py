@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import (
     SNAP,
+    GridBox,
     Line,
     Rule,
     Word,
@@ -24,9 +24,6 @@ from pipeline.extract.geometry import (
 )
 from pipeline.extract.synonyms import MAX_WORDS, HeaderMatch, HeaderMatcher, normalise_header
 from pipeline.records import TableKind
-
-if TYPE_CHECKING:
-    from pipeline.extract.grid import GridBox
 
 HEADER_LINES = 4  # a header cell wraps over at most this many lines
 HEADER_ROWS = 2  # a grid's header is under at most this many of its rules (its top and a caption row's)
