@@ -12,20 +12,22 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import jsonschema
 
 from pipeline.records import Column, Issue, Record, to_jsonable
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "record.schema.json"
+SCHEMA = "record.schema.json"  # in the package (pipeline/schemas/), so an installed wheel has it too
 
 
 @cache
 def record_validator() -> jsonschema.Draft202012Validator:
-    """Return a validator for schemas/record.schema.json."""
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    """Return a validator for the record schema (pipeline/schemas/record.schema.json)."""
+    schema: dict[str, Any] = json.loads(
+        resources.files("pipeline.schemas").joinpath(SCHEMA).read_text(encoding="utf-8")
+    )
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 

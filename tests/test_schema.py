@@ -56,3 +56,9 @@ def test_a_bad_record_fails_validation() -> None:
     del output["records"][1]["status"]
     errors = list(_validator().iter_errors(output))
     assert len(errors) == 2
+
+
+def test_the_package_ships_the_published_schemas() -> None:
+    packaged = Path(__file__).parent.parent / "pipeline" / "schemas"
+    for name in ("record.schema.json", "extraction.schema.json"):
+        assert (packaged / name).read_bytes() == (SCHEMAS / name).read_bytes(), name
