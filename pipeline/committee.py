@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.export.paper import PaperContent, write_paper
-from pipeline.export.pdf import docx_to_pdf
+from pipeline.export.atomic import check_target
+from pipeline.export.cells import clean_text
+from pipeline.export.paper import DEFAULT_STYLES, PaperContent, write_paper
+from pipeline.export.pdf import PDF_TIMEOUT, docx_to_pdf
+from pipeline.export.template import read_template
 from pipeline.export.text import STATUS_WORDS, counts_to_text
 from pipeline.ingest import diff_between, history_of
 from pipeline.records import Diff, Plan, Record, Revision
-from pipeline.settings import read_toml
+from pipeline.settings import kind_of, read_toml
 from pipeline.store import Store, describe_url
 from pipeline.timescales import Conventions, clean_timescale, read_period
 from pipeline.views import flags_frame, squash, status_by_theme, status_counts
@@ -38,27 +41,86 @@ META_KEYS = (
 )
 
 
+# What each meta key holds: text, text or a list of text (joined or listed), or something of its own.
+META_TEXT = ("subject", "summary", "recommendations", "author")
+META_TEXT_OR_LIST = (
+    "from",
+    "to",
+    "decision_no",
+    "classification",
+    "past_pathway",
+    "future_pathway",
+    "electoral_divisions",
+    "contact",
+    "background_documents",
+)
+
+
+def clean_meta_text(text: str) -> str:
+    """Given text from the meta file, return it without NUL and control characters (tabs and line breaks stay)."""
+    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def load_meta(path: Path | None) -> dict[str, Any]:
-    """Given the paper's meta file (TOML, every key optional), return its settings."""
+    """Given the paper's meta file (TOML, every key optional), return its settings: text cleaned, dates read.
+
+    A key of the wrong type, or a `meeting_date` that is not a real date, is a ConfigError naming the key.
+    """
     if path is None:
         return {}
     meta = read_toml(path, "meta file")
     unknown = sorted(set(meta) - set(META_KEYS))
     if unknown:
         raise ConfigError(str(path), f"unknown keys {', '.join(unknown)} (known: {', '.join(META_KEYS)})")
-    return meta
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        try:
+            out[key] = _meta_value(key, value)
+        except ValueError as error:
+            raise ConfigError(str(path), f"{key} {error}; fix it in the meta file") from None
+    return out
 
 
-def meeting_date(meta: dict[str, Any]) -> date | None:
-    """Given the meta settings, return the meeting date: `meeting_date`, else a date written in `to`."""
-    value = meta.get("meeting_date")
+def _meta_value(key: str, value: Any) -> Any:
+    """Given a meta key and its value, return the value checked and cleaned; ValueError says what is wrong."""
+    if key == "meeting_date":
+        return _meeting_date(value)
+    if key == "styles":
+        if not isinstance(value, dict):
+            raise ValueError(f'should be a table of style names, e.g. {{ h1 = "Heading 1" }}, not {kind_of(value)}')
+        for role, style in value.items():
+            if not isinstance(style, str):
+                raise ValueError(f"{role} should be a style name in quotes, not {kind_of(style)}")
+        unknown = sorted(set(value) - set(DEFAULT_STYLES))
+        if unknown:
+            raise ValueError(f"names unknown parts {', '.join(unknown)} (known: {', '.join(DEFAULT_STYLES)})")
+        return {k: clean_meta_text(v) for k, v in value.items()}
+    if isinstance(value, str):
+        return clean_meta_text(value)
+    if key in META_TEXT_OR_LIST and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [clean_meta_text(v) for v in value]
+    wanted = "text in quotes" if key in META_TEXT else "text in quotes, or a list of texts"
+    raise ValueError(f"should be {wanted}, not {kind_of(value)}")
+
+
+def _meeting_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            return date.fromisoformat(value.strip())
         except ValueError:
-            pass
+            raise ValueError(f'"{value}" is not a date: write a real date as YYYY-MM-DD, e.g. 2016-01-21') from None
+    raise ValueError(f"should be a date such as 2016-01-21, not {kind_of(value)}")
+
+
+def meeting_date(meta: dict[str, Any]) -> date | None:
+    """Given the meta settings (from `load_meta`), return the meeting date: `meeting_date`, else a date written in `to`."""
+    value = meta.get("meeting_date")
+    if isinstance(value, date):
+        return value
     m = re.search(r"\b(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})\b", str(meta.get("to", "")))
     if m:
         period = read_period(clean_timescale(m.group(1)), Conventions())
@@ -216,12 +278,20 @@ def build_paper(
     pdf: bool = False,
     include_drafts: bool = False,
     progress: Callable[[str], None] | None = None,
+    *,
+    pdf_timeout: float = PDF_TIMEOUT,
 ) -> tuple[Path, Path | None, list[str]]:
-    """Write the committee paper for a revision; return the .docx, the .pdf (if asked for) and notes."""
+    """Write the committee paper for a revision; return the .docx, the .pdf (if asked for) and notes.
+
+    Every input is checked and both outputs are known to be writable paths before anything is written.
+    """
     say = progress or (lambda _step: None)
     meta = load_meta(meta_path)
-    if template is not None and not template.is_file():
-        raise ConfigError(str(template), "template not found: give a .docx file")
+    if template is not None:
+        read_template(template)
+    check_target(out)
+    if pdf:
+        check_target(out.with_suffix(".pdf"))
     chosen = store.resolve_plan(plan)
     revision = store.revision(chosen, label, include_drafts=include_drafts)
     ordered = store.revisions(chosen, include_drafts=include_drafts)
@@ -241,7 +311,7 @@ def build_paper(
     made_pdf = None
     if pdf:
         say("converting to PDF with LibreOffice")
-        made_pdf = docx_to_pdf(docx, docx.with_suffix(".pdf"))
+        made_pdf = docx_to_pdf(docx, docx.with_suffix(".pdf"), timeout=pdf_timeout)
     return docx, made_pdf, notes
 
 

@@ -1,14 +1,19 @@
 """The one exception hierarchy for bad inputs and environment (never for bad data).
 
 PipelineError                  exit code 2 unless a subclass says otherwise
- ├── InputError                the file given cannot be used
+ ├── InputError                the file given cannot be used (a PDF, a --template that is not a .docx)
  │    ├── NotAPdfError         not a PDF at all (HTML page, Word file, image, empty)
  │    ├── DamagedPdfError      truncated or corrupt PDF
  │    ├── EncryptedPdfError    needs a password (or the one given is wrong)
  │    ├── NoTextLayerError     pages are images only: needs OCR
- │    └── NoTableError         a readable PDF with no action-plan table in it
- ├── ConfigError               the configuration file is unreadable or wrong
- └── OutputError               an output cannot be written
+ │    ├── NoTableError         a readable PDF with no action-plan table in it
+ │    ├── LimitError           over a time, memory, page or size limit (isolation.py)
+ │    └── WorkbookError        a returned owner workbook cannot be used (returns.py)
+ ├── ConfigError               the configuration or meta file is unreadable, or a key has a wrong value
+ ├── OutputError               an output cannot be written (or would replace a link, folder or device)
+ ├── StoreError                the store cannot be opened or used: not SQLite, damaged, another
+ │                             application's database, in memory (store.py)
+ └── MissingToolError          a system program is not installed (export/pdf.py)
 
 The CLI catches PipelineError once and prints `str(error)`: one line that names
 the file and says what to do.

@@ -158,6 +158,8 @@ def ingest_extraction(
 ) -> Ingested:
     """Given a plan already extracted, store it as a revision; return what was stored and what changed."""
     source = extraction.source
+    if label is not None and not label.strip():
+        raise InputError(str(path), "the revision label is empty: give one such as 2016-q1, or none for r1, r2, …")
     when: str | None
     if as_of:
         when = parse_as_of(as_of, str(path))

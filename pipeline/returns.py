@@ -2,8 +2,15 @@
 
 Checks before openpyxl sees a byte: the file's first bytes (openpyxl says "File is
 not a zip file" for encrypted workbooks, CSVs, web pages and truncated downloads
-alike), the archive's sizes and compression ratios (zip bombs), and macros.
-openpyxl parses the XML through defusedxml when it is installed (it is a dependency).
+alike), the archive's sizes and compression ratios (zip bombs), macros, and how far
+each sheet's cells reach (one cell at row 1,048,576 makes every row up to it cost
+time and memory). openpyxl parses the XML through defusedxml when it is installed
+(it is a dependency). `read_return_isolated` reads in a child process with a time
+limit and a memory cap, as PDFs are read.
+
+What an owner typed is read as text: a formula is never read as its source (it is
+returned apart, to be rejected), a date by its number format ("mmm-yy" is the month,
+"dd/mm/yyyy" the day), and every text is cleaned of NUL and control characters.
 """
 
 from __future__ import annotations
@@ -18,18 +25,30 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.cleaning import clean_text
 from pipeline.errors import InputError
-from pipeline.export.cells import clean_text
-from pipeline.export.owner_workbook import DATA_SHEET, INPUT_COLUMNS, MARKER, META_SHEET
-from pipeline.views import context_fingerprint
+from pipeline.export.owner_workbook import DATA_SHEET, INPUT_COLUMNS, MARKER, META_SHEET, SIGNATURE
+from pipeline.isolation import LimitError, Limits, run_isolated
+from pipeline.views import context_fingerprint, squash
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 5000
+# How far a returned workbook's cells may reach, on any sheet; an owner workbook uses a few hundred rows.
+MAX_RETURN_ROWS = 10_000
+MAX_RETURN_COLUMNS = 100
+MAX_RETURN_CELLS = 200_000
+# Time and memory for reading one returned workbook in its child process.
+RETURN_LIMITS = Limits(seconds=60.0, memory_mb=512)
+CONTEXT_NAMES = ("ID", "Recommendation", "Proposed actions", "Timescale", "Status", "Progress to date")
+_SCAN_CHUNK = 1024 * 1024
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{0,3})(\d+)["']""")
 
 
 class WorkbookError(InputError):
@@ -38,17 +57,21 @@ class WorkbookError(InputError):
 
 @dataclass(frozen=True)
 class ReturnedRow:
-    """One row of a returned workbook: its ID, the fingerprint of its context as returned, and the inputs typed."""
+    """One row of a returned workbook: its ID, the fingerprint of its context as returned, the inputs typed
+    (as text) and the input cells that held a formula (column -> the formula, never used as a value)."""
 
     id: str
     sheet_row: int
     context_fingerprint: str
     inputs: dict[str, str]
+    formulas: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ReturnedWorkbook:
-    """A returned owner workbook, read: where it came from, what it says it answers, and its rows."""
+    """A returned owner workbook, read: where it came from, what it says it answers (with the marker's
+    signature, empty when unsigned), its rows, and `content`: what identifies the return whatever the
+    file is called or however it was saved (owner, plan, revision, and each answered row's ID and inputs)."""
 
     path: str
     sha256: str
@@ -56,9 +79,12 @@ class ReturnedWorkbook:
     revision: str
     revision_sha256: str
     owner: str
-    fingerprints: dict[str, str]
+    fingerprints: dict[str, tuple[str, ...]]
     rows: tuple[ReturnedRow, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    signature: str = ""
+    content: str = ""
+    version: str = ""
 
 
 def sniff_workbook(path: Path) -> bytes:
@@ -134,10 +160,61 @@ def check_archive(name: str, data: bytes) -> None:
         )
 
 
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ch - 64
+    return number
+
+
+def _too_far(name: str, rows: int, columns: int, cells: int) -> WorkbookError | None:
+    limits = f"a returned workbook may use at most {MAX_RETURN_ROWS:,} rows and {MAX_RETURN_COLUMNS} columns"
+    fix = "delete the far cells (Ctrl+End finds the last one) and send it again"
+    if rows > MAX_RETURN_ROWS:
+        return WorkbookError(name, f"has cells down to row {rows:,} ({limits}): refused; {fix}")
+    if columns > MAX_RETURN_COLUMNS:
+        return WorkbookError(name, f"has cells across to column {columns:,} ({limits}): refused; {fix}")
+    if cells > MAX_RETURN_CELLS:
+        return WorkbookError(name, f"has {cells:,} cells (at most {MAX_RETURN_CELLS:,} are read): refused; {fix}")
+    return None
+
+
+def check_extent(name: str, data: bytes) -> None:
+    """Given an .xlsx's bytes, refuse it if any sheet's cells reach past the row or column limit, scanning the
+    sheets' XML as a stream (no dimension tag is trusted, and no cell is built) before openpyxl parses it."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for member in archive.infolist():
+        if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
+            continue
+        rows = columns = cells = row = column = 0
+        carried = b""
+        with archive.open(member) as stream:
+            while True:
+                chunk = stream.read(_SCAN_CHUNK)
+                text = carried + chunk
+                end = len(text) if not chunk else text.rfind(b">") + 1
+                for tag in _TAG.finditer(text, 0, end):
+                    ref = _REF.search(tag.group(2))
+                    if tag.group(1) == b"row":
+                        row, column = (int(ref.group(2)) if ref else row + 1), 0
+                    else:
+                        cells += 1
+                        column = _column_number(ref.group(1)) if ref and ref.group(1) else column + 1
+                        row = max(row, int(ref.group(2))) if ref else row
+                    rows, columns = max(rows, row), max(columns, column)
+                refused = _too_far(name, rows, columns, cells)
+                if refused is not None:
+                    raise refused
+                if not chunk:
+                    break
+                carried = text[end:]
+
+
 def open_workbook(path: Path) -> tuple[Workbook, str]:
     """Given a returned workbook's path, return it opened (in memory, never re-saved) and its SHA-256."""
     data = sniff_workbook(path)
     check_archive(str(path), data)
+    check_extent(str(path), data)
     try:
         # Not read_only: that mode trusts the file's dimension tag and silently drops rows when it is wrong.
         wb = openpyxl.load_workbook(
@@ -147,22 +224,41 @@ def open_workbook(path: Path) -> tuple[Workbook, str]:
         raise WorkbookError(
             str(path), f"cannot be read as a workbook ({type(error).__name__}): ask the owner to send it again"
         ) from None
+    for ws in wb.worksheets:  # the same limits, as openpyxl counts (rows without a number, say)
+        refused = _too_far(str(path), ws.max_row, ws.max_column, 0)
+        if refused is not None:
+            raise refused
     return wb, hashlib.sha256(data).hexdigest()
 
 
-def _text(value: Any) -> str:
+def date_text(value: date, number_format: str = "") -> str:
+    """Given a date from a cell and its number format, return it as the owner saw it: a format without a
+    day ("mmm-yy", "mmmm yyyy": Excel's reading of "March 2016") gives the month, a year alone the year,
+    anything else the day (dd/mm/yyyy)."""
+    shown = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", number_format or "").lower()
+    if "d" not in shown and "y" in shown:
+        return value.strftime("%B %Y") if "m" in shown else value.strftime("%Y")
+    return value.strftime("%d/%m/%Y")
+
+
+def _text(value: Any, number_format: str = "") -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (datetime, date)):
+        return date_text(value, number_format)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean_text(str(value)).strip()
 
 
-def _meta(wb: Workbook, name: str) -> tuple[dict[str, str], dict[str, str]]:
+def _formula(cell: Cell) -> str:
+    """Given a cell, return the formula it holds (as typed, cleaned), or "" when it holds a value."""
+    if cell.data_type != "f":
+        return ""
+    return clean_text(str(getattr(cell.value, "text", cell.value) or "")).strip() or "="
+
+
+def _meta(wb: Workbook, name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     sheet = next((ws for ws in wb.worksheets if ws.title == META_SHEET or _text(ws.cell(1, 1).value) == MARKER), None)
     if sheet is None:
         raise WorkbookError(
@@ -170,14 +266,14 @@ def _meta(wb: Workbook, name: str) -> tuple[dict[str, str], dict[str, str]]:
             "is not an actionplan owner workbook (its hidden marker sheet is missing): return the workbook you were sent",
         )
     facts: dict[str, str] = {}
-    prints: dict[str, str] = {}
+    prints: dict[str, tuple[str, ...]] = {}
     in_table = False
     for row in sheet.iter_rows(values_only=True):
         key, value = _text(row[0] if row else None), _text(row[1] if len(row) > 1 else None)
         if key == "ID" and value == "fingerprint":
             in_table = True
         elif in_table and key:
-            prints[key] = value
+            prints[key] = (*prints.get(key, ()), value)  # an ID printed twice: a revision stored before ids were unique
         elif key:
             facts[key] = value
     for needed in ("plan", "revision", "owner"):
@@ -201,6 +297,17 @@ def _data_sheet(wb: Workbook) -> tuple[Worksheet, int, dict[str, int], list[str]
     raise WorkbookError("", "has no sheet with the ID and update columns")
 
 
+def _content(facts: dict[str, str], rows: list[ReturnedRow]) -> str:
+    """What identifies a return: its owner, plan and revision, and each answered row's ID, inputs and formulas."""
+    answered = sorted(
+        (r.id, *(squash(r.inputs[n]) for n, _ in INPUT_COLUMNS), *sorted(r.formulas.items()))
+        for r in rows
+        if any(r.inputs.values()) or r.formulas
+    )
+    text = repr([facts["owner"], facts["plan"], facts["revision"], answered])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def read_return(path: str | Path) -> ReturnedWorkbook:
     """Given a returned owner workbook, return what it says (rows matched later by ID, not position)."""
     path = Path(path)
@@ -212,8 +319,7 @@ def read_return(path: str | Path) -> ReturnedWorkbook:
         raise WorkbookError(
             str(path), "has no sheet with the ID and update columns: return the workbook you were sent"
         ) from None
-    context_names = ["ID", "Recommendation", "Proposed actions", "Timescale", "Status", "Progress to date"]
-    missing = [n for n in context_names if n.lower() not in columns]
+    missing = [n for n in CONTEXT_NAMES if n.lower() not in columns]
     if missing:
         notes.append(f"context columns missing: {', '.join(missing)}")
     rows: list[ReturnedRow] = []
@@ -221,11 +327,16 @@ def read_return(path: str | Path) -> ReturnedWorkbook:
         ident = _text(ws.cell(r, columns["id"]).value)
         if not ident:
             continue
-        context = [_text(ws.cell(r, columns[n.lower()]).value) if n.lower() in columns else "" for n in context_names]
-        inputs = {
-            n: _text(ws.cell(r, columns[n.lower()]).value) if n.lower() in columns else "" for n, _ in INPUT_COLUMNS
-        }
-        rows.append(ReturnedRow(ident, r, context_fingerprint(context), inputs))
+        context = [_text(ws.cell(r, columns[n.lower()]).value) if n.lower() in columns else "" for n in CONTEXT_NAMES]
+        inputs: dict[str, str] = {}
+        formulas: dict[str, str] = {}
+        for name, _ in INPUT_COLUMNS:
+            cell = ws.cell(r, columns[name.lower()]) if name.lower() in columns else None
+            formula = _formula(cell) if cell is not None else ""
+            if formula:
+                formulas[name] = formula
+            inputs[name] = _text(cell.value, cell.number_format) if cell is not None and not formula else ""
+        rows.append(ReturnedRow(ident, r, context_fingerprint(context), inputs, formulas))
     wb.close()
     return ReturnedWorkbook(
         path=str(path),
@@ -237,4 +348,31 @@ def read_return(path: str | Path) -> ReturnedWorkbook:
         fingerprints=prints,
         rows=tuple(rows),
         notes=tuple(notes),
+        signature=facts.get(SIGNATURE, ""),
+        content=_content(facts, rows),
+        version=facts.get(MARKER, ""),
     )
+
+
+def read_return_isolated(path: str | Path, limits: Limits = RETURN_LIMITS) -> ReturnedWorkbook:
+    """Given a returned owner workbook, read it in a child process within the time and memory limits."""
+    name = str(path)
+    try:
+        result = run_isolated(name, read_return, (Path(path),), limits=limits)
+    except WorkbookError:
+        raise
+    except LimitError as error:
+        allowed = f"{limits.memory_mb} MB of memory" if "memory" in error.message else f"{limits.seconds:.0f} s"
+        raise WorkbookError(
+            name,
+            f"needed more than {allowed} to read and was stopped: refused as unsafe; ask the owner to send it again",
+        ) from None
+    except InputError:
+        # The reader ended without a word: a crash, or memory ran out where it could not even say so.
+        raise WorkbookError(
+            name,
+            f"stopped the workbook reader (damaged or hostile, or needing more than {limits.memory_mb} MB of memory): "
+            "refused as unsafe; ask the owner to send it again",
+        ) from None
+    assert isinstance(result, ReturnedWorkbook)
+    return result

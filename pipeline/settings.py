@@ -78,7 +78,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
     data = _defaults()
     config = Path(path) if path else Path(CONFIG_NAME)
     if path or config.is_file():
-        data = _merge(data, read_toml(config, "config file"))
+        given = read_toml(config, "config file")
+        wrong = _wrong_shape(data, given, [])
+        if wrong:
+            raise ConfigError(str(config), f"{wrong}; see the README's configuration section")
+        data = _merge(data, given)
     try:
         headers = {field: tuple(str(s) for s in words) for field, words in data["headers"].items()}
         labels = data["labels"]
@@ -101,6 +105,64 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ConfigError(str(config), f"bad setting ({error}); see the README's configuration section") from None
 
 
+def kind_of(value: Any) -> str:
+    """Given a value read from TOML, return what it is in words, with the value: 'text ("1")', 'a number (5)'."""
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f'text ("{value[:40]}")'
+    if isinstance(value, list):
+        odd = [v for v in value if not isinstance(v, str)] or value
+        return f"a list holding {kind_of(odd[0])}" if odd else "an empty list"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a date or time ({value})"
+
+
+def _expected(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, str):
+        return "text in quotes"
+    if isinstance(default, dict):
+        return "a table"
+    if isinstance(default, list) and default and all(isinstance(v, int) for v in default):
+        return "a list of whole numbers, e.g. [1, 4]"
+    return 'a list of text, e.g. ["Word"]'
+
+
+def _fits(default: Any, value: Any) -> bool:
+    if isinstance(default, (bool, str, dict)):
+        return isinstance(value, type(default))
+    if isinstance(default, list) and default and all(isinstance(v, int) for v in default):
+        return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _wrong_shape(default: dict[str, Any], given: dict[str, Any], where: list[str]) -> str | None:
+    """Given the defaults and a config table, return a sentence naming the first key whose value has the wrong type."""
+    examples = list(default.values())
+    for key, value in given.items():
+        if key == "replace" and where:
+            expected: Any = False
+        elif key in default:
+            expected = default[key]
+        elif where and (not examples or all(type(v) is type(examples[0]) for v in examples)):
+            expected = examples[0] if examples else ""  # a free table (aliases): every value is like the others
+        else:
+            continue  # an unknown table or key: ignored
+        name = (f"[{'.'.join(where)}] " if where else "") + str(key)
+        if not _fits(expected, value):
+            return f"{name} should be {_expected(expected)}, not {kind_of(value)}"
+        if isinstance(expected, dict):
+            wrong = _wrong_shape(expected, value, [*where, str(key)])
+            if wrong:
+                return wrong
+    return None
+
+
 def _statuses(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     out = {}
     for value, words in table.items():
@@ -114,6 +176,8 @@ def _statuses(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
 
 def _conventions(table: dict[str, Any]) -> Conventions:
     def months(key: str) -> tuple[int, int]:
+        if len(table[key]) != 2:
+            raise ValueError(f"[timescales] {key} should be two month numbers [first, last], e.g. [1, 4]")
         first, last = (int(m) for m in table[key])
         if not (1 <= first <= 12 and 1 <= last <= 12):
             raise ValueError(f"[timescales] {key} months must be 1-12")

@@ -29,6 +29,8 @@ DEFAULT_STORE = Path("output") / "actionplan.db"
 STORE_ENV = "ACTIONPLAN_STORE"
 SCHEMA_VERSION = 5
 SIGNING_KEY = "signing_key"  # meta key of the secret that signs owner workbooks
+SCHEMA_LOCK = 0x61637469_6F6E  # PostgreSQL advisory lock held while the schema is created or upgraded
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 metadata = sa.MetaData()
 meta = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True), sa.Column("value", sa.Text))
@@ -168,6 +170,23 @@ def store_url(store: str | None) -> str:
     return f"sqlite:///{Path(value)}"
 
 
+def is_in_memory(url: str) -> bool:
+    """Given a store URL, return whether it names an in-memory SQLite database (which keeps nothing)."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return False
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or "mode=memory" in database
+        or parsed.query.get("mode") == "memory"
+    )
+
+
 def describe_url(url: str) -> str:
     """Given a store URL, return it fit to print (no password)."""
     try:
@@ -204,12 +223,8 @@ class Store:
             parsed = sa.engine.make_url(url)
         except sa.exc.ArgumentError:
             raise StoreError(url, "is not a database URL or file path") from None
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            folder = Path(parsed.database).parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StoreError(describe_url(url), f"cannot create the store's folder ({error.strerror})") from None
+        if parsed.get_backend_name() == "sqlite" and parsed.database and not is_in_memory(url):
+            _check_sqlite_file(url, Path(parsed.database))
         try:
             self.engine: Engine = sa.create_engine(url, future=True)
         except (sa.exc.ArgumentError, ModuleNotFoundError) as error:
@@ -217,7 +232,18 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             sa.event.listen(self.engine, "begin", _sqlite_begin_immediate)
-        self._ensure_schema()
+        try:
+            self._ensure_schema()
+            if self.engine.dialect.name == "sqlite" and not is_in_memory(url):
+                # WAL stays set in the file: set it once the file is known to be ours, so a refused one is untouched.
+                raw = self.engine.raw_connection()
+                try:
+                    raw.cursor().execute("PRAGMA journal_mode=WAL")
+                finally:
+                    raw.close()
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         """Release the database connections."""
@@ -231,14 +257,29 @@ class Store:
         except sa.exc.OperationalError as error:
             raise StoreError(
                 describe_url(self.url),
-                f"database error ({error.orig}); check the store location and that it is not locked",
+                f"database error ({_first_line(error.orig)}); check the store location and that it is not locked",
+            ) from None
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+            raise  # a lost race (retried by the caller), or a bug: not the user's to fix
+        except sa.exc.DataError as error:
+            raise StoreError(
+                describe_url(self.url),
+                f"the database refused a value ({_first_line(error.orig)}); nothing was stored",
+            ) from None
+        except sa.exc.DatabaseError as error:  # "file is not a database", "database disk image is malformed"
+            raise StoreError(
+                describe_url(self.url),
+                f"cannot be read as a database ({_first_line(error.orig)}): it is damaged or not an actionplan "
+                "store; restore it from a backup or give --store a new file",
             ) from None
 
     def _ensure_schema(self) -> None:
         with self._begin() as conn:
-            metadata.create_all(conn, tables=[meta])
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
-            version = int(row[0]) if row else 0
+            if conn.dialect.name == "postgresql":
+                # Several first runs at once on an empty database: one creates the tables, the others wait and
+                # then find them (CREATE TABLE IF NOT EXISTS alone races in PostgreSQL's catalogue).
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK)))
+            version = self._stored_version(conn)
             if version == 0:
                 metadata.create_all(conn)
                 conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
@@ -252,6 +293,25 @@ class Store:
                 MIGRATIONS[version](conn)
                 version += 1
                 conn.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(version)))
+
+    def _stored_version(self, conn: Connection) -> int:
+        """Return the store's schema version (0 for an empty database); refuse a database that is not ours."""
+        found = set(sa.inspect(conn).get_table_names())
+        if "meta" in found and {"key", "value"} <= {c["name"] for c in sa.inspect(conn).get_columns("meta")}:
+            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+            if row is not None:
+                return int(row[0])
+        clashing = sorted(found & set(metadata.tables))
+        # A SQLite file is one database, so anything in it is someone else's; a PostgreSQL database may be shared.
+        foreign = clashing or (sorted(found) if conn.dialect.name == "sqlite" else [])
+        if foreign:
+            listed = ", ".join(foreign[:6]) + (", …" if len(foreign) > 6 else "")
+            raise StoreError(
+                describe_url(self.url),
+                f"is a database that actionplan did not make (tables: {listed}; no schema version): refused, "
+                "nothing was changed; give --store a new file or an actionplan store",
+            )
+        return 0
 
     def signing_key(self) -> bytes:
         """Return the store's secret for signing owner workbooks (it never leaves the store)."""
@@ -363,6 +423,8 @@ class Store:
         sees the earlier one's revision. The same file (SHA-256) already in the plan is
         reported with AlreadyStoredError.
         """
+        if label is not None and not label.strip():
+            raise StoreError(describe_url(self.url), "a revision label cannot be empty: give one such as 2016-q1")
         with self._begin() as conn:
             plan_id = conn.execute(sa.select(plans.c.id).where(plans.c.name == plan_name)).scalar()
             if plan_id is None:
@@ -464,6 +526,37 @@ class Store:
             conn.execute(sa.update(revisions).where(revisions.c.id == revision.id).values(draft=draft))
 
 
+def _first_line(error: object) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__
+
+
+def _check_sqlite_file(url: str, path: Path) -> None:
+    """Given a SQLite store's path, make its folder; refuse a folder, a special file or a file that is not SQLite."""
+    where = describe_url(url)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(where, f"cannot create the store's folder ({error.strerror})") from None
+    if path.is_dir():
+        raise StoreError(where, "is a folder: give --store a file name, e.g. output/actionplan.db")
+    if not path.exists():
+        return
+    if not path.is_file():
+        raise StoreError(where, "is not a regular file: give --store a file name, e.g. output/actionplan.db")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(where, f"cannot be read ({error.strerror})") from None
+    if head and head != SQLITE_HEADER:
+        looks = "a PDF" if head.startswith(b"%PDF") else "a zip archive (Excel or Word?)" if head[:2] == b"PK" else None
+        said = f"it is {looks}" if looks else "it does not start as a SQLite file does"
+        raise StoreError(
+            where, f"is not a SQLite database ({said}): give --store a new file name or an actionplan store"
+        )
+
+
 def _new_id(result: Any) -> int:
     key = result.inserted_primary_key
     assert key is not None
@@ -479,7 +572,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # let the "begin" event issue BEGIN IMMEDIATE
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 

@@ -182,3 +182,42 @@ def test_config_adds_header_synonyms(tmp_path: Path) -> None:
     after = json.loads(run("--config", str(config), "extract", str(pdf)).stdout)
     assert ("owners", "Delivery body") in [(c["field"], c["header"]) for c in after["source"]["columns"]]
     assert after["records"][0]["owners"] == ["Transformation Team", "Procurement", "Commissioning"]
+
+
+# ------------------------------------------------------------------ user mistakes: stores that keep nothing, empty labels
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ingest", str(PLAN)],
+        ["collect", "returned.xlsx"],
+        ["approve", "r1-returns"],
+        ["close", "R1", "--agreed", "Committee"],
+        ["revisions"],
+    ],
+)
+@pytest.mark.parametrize("store", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_store_is_refused(args: list[str], store: str) -> None:
+    result = run(*args, "--store", store)
+    assert result.exit_code == 2, result.output
+    assert "would keep nothing" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "revision r1" not in result.stdout
+
+
+@pytest.mark.parametrize("label", ["", "  "])
+def test_an_empty_revision_label_is_refused(label: str, tmp_path: Path) -> None:
+    store = tmp_path / "s.db"
+    result = run("ingest", str(PLAN), "--revision", label, "--store", str(store))
+    assert result.exit_code == 2 and "revision label cannot be empty" in result.stderr
+    assert not store.exists()
+
+
+def test_extract_refuses_an_output_that_is_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me")
+    link = tmp_path / "plan.json"
+    link.symlink_to(target)
+    result = run("extract", str(PLAN), "-o", str(link))
+    assert result.exit_code == 2 and "is a symbolic link" in result.stderr
+    assert link.is_symlink() and target.read_text() == "keep me"

@@ -306,7 +306,7 @@ def test_two_collects_at_once_keep_both_owners_updates(url: str, tmp_path: Path)
 
     opened = Store(url)
     ingest_file(opened, DATA / "kcc-2015.pdf")
-    written = dict(make_owner_workbooks(opened, tmp_path / "owners")[0])
+    written = dict(make_owner_workbooks(opened, tmp_path / "owners").files)
     for owner, rid in (("Policy", "R6"), ("Procurement", "R12")):
         wb = openpyxl.load_workbook(written[owner])
         ws = wb["Updates"]

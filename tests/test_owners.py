@@ -97,14 +97,15 @@ def _store_with_owners(tmp_path: Path) -> tuple[Store, list[Record]]:
 
 def test_every_owner_gets_a_workbook_with_all_their_rows(tmp_path: Path) -> None:
     store, records = _store_with_owners(tmp_path)
-    written, _ = make_owner_workbooks(store, tmp_path / "owners")
+    written = make_owner_workbooks(store, tmp_path / "owners").files
     keys = {k for r in records for k in r.owner_keys}
     assert len(keys) == len(OWNERS) - 2  # "POLICY" and the full-width "Ｐｏｌｉｃｙ" are the owner "Policy"
     files = sorted((tmp_path / "owners").glob("*.xlsx"))
     assert len(files) == len(written) == len(keys)
     for key, path in written:
-        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-        ids = {str(row[0]) for row in sheet.iter_rows(values_only=True) if row and row[0]}
+        book = openpyxl.load_workbook(path, read_only=True)
+        ids = {str(row[0]) for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+        book.close()
         want = {r.id for r in records if key in r.owner_keys}
         assert want <= ids, key
     store.close()

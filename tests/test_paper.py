@@ -220,7 +220,7 @@ def test_closure_leaves_main_sections_and_owner_workbooks(tmp_path: Path, meta: 
     assert not any(t.startswith(("R1:", "R9:")) for t in closure)
     assert any("R1 (Scrutiny Committee, 21 January 2016)" in t for t in closure)
     assert any(t.startswith("Closed by the Committee:") and "R9: closed" in t for t in texts)
-    written, _ = make_owner_workbooks(opened, tmp_path / "owners")
+    written = list(make_owner_workbooks(opened, tmp_path / "owners").files)
     import openpyxl
 
     ids = {

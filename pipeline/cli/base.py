@@ -16,7 +16,7 @@ from pipeline.errors import PipelineError
 from pipeline.extraction import extract_isolated, extract_plan
 from pipeline.isolation import Limits
 from pipeline.records import Extraction
-from pipeline.store import STORE_ENV, Store, describe_url, store_url
+from pipeline.store import STORE_ENV, Store, StoreError, describe_url, is_in_memory, store_url
 
 PROGRESS_MIN_PAGES = 20
 PAGE_CAP = 100_000  # no PDF we read has more pages (--max-pages stops far sooner)
@@ -216,8 +216,14 @@ def _summary(extraction: Extraction) -> str:
 
 
 def _open_store(store: str | None) -> Store:
-    """Open the store and say where it is (on stderr)."""
+    """Open the store and say where it is (on stderr); refuse an in-memory one, which would keep nothing."""
     url = store_url(store)
+    if is_in_memory(url):
+        raise StoreError(
+            describe_url(url),
+            "is an in-memory database: it starts empty and would keep nothing after this command; "
+            "give --store a file path or a database URL",
+        )
     opened = Store(url)
     click.get_current_context().call_on_close(opened.close)
     click.echo(f"store: {describe_url(url)}", err=True)

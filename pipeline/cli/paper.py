@@ -16,6 +16,7 @@ from pipeline.cli.base import (
     store_option,
 )
 from pipeline.committee import build_paper, close_records
+from pipeline.export.pdf import PDF_TIMEOUT
 
 
 @main.command()
@@ -43,6 +44,13 @@ from pipeline.committee import build_paper, close_records
     help="A council .docx whose page setup, header/footer and styles to use.",
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF (needs LibreOffice).")
+@click.option(
+    "--pdf-timeout",
+    type=click.FloatRange(1),
+    default=PDF_TIMEOUT,
+    show_default=True,
+    help="Seconds LibreOffice may take; then it and every process it started are stopped.",
+)
 @drafts_option
 @store_option
 def report(
@@ -54,6 +62,7 @@ def report(
     meta: Path | None,
     template: Path | None,
     pdf: bool,
+    pdf_timeout: float,
     include_drafts: bool,
     store: str | None,
 ) -> None:
@@ -62,6 +71,7 @@ def report(
     \b
     Examples:
       actionplan report --meta paper.toml --pdf
+      actionplan report --pdf --pdf-timeout 600
       actionplan report --since r2 --template council.docx -o output/paper.docx
     """
     opened = _open_store(store)
@@ -72,7 +82,18 @@ def report(
             click.echo(f"  {what}…", err=True)
 
     docx, made_pdf, notes = build_paper(
-        opened, output, plan, label, since, _as_of(as_of), meta, template, pdf, include_drafts, step
+        opened,
+        output,
+        plan,
+        label,
+        since,
+        _as_of(as_of),
+        meta,
+        template,
+        pdf,
+        include_drafts,
+        step,
+        pdf_timeout=pdf_timeout,
     )
     for note in notes:
         click.echo(f"note: {note}", err=True)

@@ -17,7 +17,7 @@ from pipeline.cli.base import (
     main,
     where_options,
 )
-from pipeline.export.atomic import write_atomic
+from pipeline.export.atomic import check_target, write_atomic
 from pipeline.export.recordfile import FORMATS, render_extraction
 from pipeline.export.text import (
     issues_to_table,
@@ -60,6 +60,8 @@ def extract(
     """
     settings = load_settings(ctx.obj["config"])
     limits, isolate = _limits(limit_args)
+    if output is not None:
+        check_target(output)  # refuse a link, folder or device before the PDF is read
     extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables)
     text = render_extraction(extraction, fmt)
     if output is None:

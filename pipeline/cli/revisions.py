@@ -38,10 +38,21 @@ from pipeline.store import describe_url
 from pipeline.views import diff_to_jsonable, history_frame, status_counts
 
 
+def _nonblank_label(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("a revision label cannot be empty: give one such as 2016-q1, or leave it out")
+    return value
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @plan_option
-@click.option("--revision", "label", help="Label for the new revision (default r1, r2, ... in ingest order).")
+@click.option(
+    "--revision",
+    "label",
+    callback=lambda _ctx, _param, value: _nonblank_label(value),
+    help="Label for the new revision (default r1, r2, ... in ingest order).",
+)
 @click.option("--as-of", help="The date the revision stands at, YYYY-MM-DD (default: a date printed in its title).")
 @click.option("--replace", is_flag=True, help="Overwrite an existing revision with the same label.")
 @click.option("--password", help="Password for encrypted PDFs.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -15,8 +16,10 @@ from pipeline.cli.base import (
     plan_option,
     store_option,
 )
+from pipeline.returns import RETURN_LIMITS
 from pipeline.settings import load_settings
 from pipeline.update_round import approve_draft, collect_returns, make_owner_workbooks, make_tracker
+from pipeline.update_round.collect import MARKER_NOTES
 
 
 @main.command()
@@ -60,15 +63,17 @@ def tracker(
     opened = _open_store(store)
     when = _as_of(as_of)
     if by_owner is not None:
-        written, rev = make_owner_workbooks(
-            opened, by_owner, plan, label, when, force, load_settings(ctx.obj["config"])
-        )
-        click.echo(f"wrote {len(written)} owner workbooks for revision {rev.label} into {by_owner}/")
-        for key, path in written:
+        books = make_owner_workbooks(opened, by_owner, plan, label, when, force, load_settings(ctx.obj["config"]))
+        click.echo(f"wrote {len(books.files)} owner workbooks for revision {books.revision.label} into {by_owner}/:")
+        for key, path in books.files:
             click.echo(f"  {key}: {path.name}")
-        return
-    path, rev = make_tracker(opened, output, plan, label, when, include_drafts)
-    click.echo(f"wrote {path} (revision {rev.label})")
+        warnings = books.warnings
+    else:
+        written = make_tracker(opened, output, plan, label, when, include_drafts)
+        click.echo(f"wrote {written.path} (revision {written.revision.label})")
+        warnings = written.warnings
+    for issue in warnings:
+        click.echo(f"actionplan: warning: {issue.message}", err=True)
 
 
 @main.command()
@@ -81,9 +86,31 @@ def tracker(
     default=Path("output/collect-report.xlsx"),
     show_default=True,
 )
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(1),
+    default=RETURN_LIMITS.seconds,
+    show_default=True,
+    help="Seconds one returned workbook may take to read.",
+)
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(64),
+    default=RETURN_LIMITS.memory_mb,
+    show_default=True,
+    help="MB of memory reading one returned workbook may use (Linux and macOS).",
+)
 @store_option
 @click.pass_context
-def collect(ctx: click.Context, files: tuple[Path, ...], label: str | None, report: Path, store: str | None) -> None:
+def collect(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    label: str | None,
+    report: Path,
+    time_limit: float,
+    memory_limit: int,
+    store: str | None,
+) -> None:
     """Read owners' returned workbooks (never changing them) into a draft revision, and write a collect report.
 
     \b
@@ -91,9 +118,13 @@ def collect(ctx: click.Context, files: tuple[Path, ...], label: str | None, repo
       actionplan collect returns/*.xlsx
     """
     opened = _open_store(store)
-    done = collect_returns(opened, list(files), report, label, load_settings(ctx.obj["config"]))
+    limits = replace(RETURN_LIMITS, seconds=time_limit, memory_mb=memory_limit)
+    done = collect_returns(opened, list(files), report, label, load_settings(ctx.obj["config"]), limits=limits)
     for message in done.failed:
         click.echo(f"actionplan: {message}", err=True)
+    for name, owner, _, marker, outcome in done.returns:
+        # A workbook whose marker was edited, or handed out unsigned before workbooks were signed, is said on stderr.
+        click.echo(f"  {name} ({owner}, {marker}): {outcome}", err=marker != MARKER_NOTES["signed"])
     click.echo(
         f"{len(done.accepted)} updates accepted, {len(done.rejected)} cells rejected, {len(done.conflicts)} conflicting proposals, "
         f"{len(done.stale)} stale rows; {len(done.chase)} owners still to return"

@@ -1,6 +1,7 @@
 """Writing cells safely with openpyxl: text stays text, control characters go, nothing is silently cut.
 
-Every workbook we write goes through `put` and `save_workbook`.
+Every workbook we write goes through `put` and `save_workbook`; every text read back from a returned
+workbook goes through `clean_text`.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.cleaning import clean_text as clean_text  # re-exported: the workbook reader cleans with it too
 from pipeline.export.atomic import write_atomic
 from pipeline.records import Issue
 
 MAX_CELL = 32767
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Ends a text cut to fit one cell; the full text stays in the store (and so in the tracker's source).
+CUT_MARKER = " … [cut: full text in the tracker/store]"
+# NUL, the other C0 controls but tab, line feed and carriage return, DEL and the C1 controls.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is written as text, never a formula
 WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
@@ -43,34 +48,42 @@ def iso_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def clean_text(text: str) -> str:
-    """Given text, return it without the control characters a workbook cannot hold (tabs and newlines stay)."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
+def cell_text(text: str) -> str:
+    """Given text, return it as one cell holds it: cleaned, and cut to Excel's limit with a visible marker."""
+    text = clean_text(text)
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - len(CUT_MARKER)] + CUT_MARKER
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, issues: list[Issue] | None = None, where: str = "") -> Cell:
+def put(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: Any,
+    issues: list[Issue] | None = None,
+    where: str = "",
+    record: str | None = None,
+) -> Cell:
     """Write one value: text is cleaned and stored as text (never a formula); over-long text is cut with an issue."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        text = clean_text(value)
-        if len(text) > MAX_CELL:
-            note = " … [cut: the full text is in the plan]"
-            text = text[: MAX_CELL - len(note)] + note
-            if issues is not None:
-                issues.append(
-                    Issue(
-                        "warning",
-                        f"text longer than Excel's {MAX_CELL} characters was cut in {where or ws.title}",
-                        None,
-                        None,
-                    )
+        text = cell_text(value)
+        size = len(clean_text(value))
+        if size > MAX_CELL and issues is not None:
+            issues.append(
+                Issue(
+                    "warning",
+                    f"{where or f'{ws.title}!{cell.coordinate}'}: text of {size:,} characters cut to Excel's "
+                    f"limit of {MAX_CELL:,} (the cell says so; the store keeps the full text)",
+                    record,
+                    where or None,
                 )
+            )
         cell.value = text
-        if text.startswith(_FORMULA_START):
+        if text.startswith(FORMULA_START):
             cell.data_type = "s"
             cell.quotePrefix = True
     elif isinstance(value, (list, tuple)):
-        return put(ws, row, col, "; ".join(str(v) for v in value), issues, where)
+        return put(ws, row, col, "; ".join(str(v) for v in value), issues, where, record)
     elif isinstance(value, date):
         cell.value = value
         cell.number_format = "dd/mm/yyyy"
@@ -82,15 +95,18 @@ def put(ws: Worksheet, row: int, col: int, value: Any, issues: list[Issue] | Non
 def write_rows(
     ws: Worksheet, top: int, header: Sequence[str], rows: Sequence[Sequence[Any]], issues: list[Issue] | None = None
 ) -> None:
-    """Write a header row (bold, shaded) and data rows below it, wrapped and top-aligned."""
+    """Write a header row (bold, shaded) and data rows below it, wrapped and top-aligned; a cut text's issue
+    names the column and the row's first value (its ID)."""
     for j, name in enumerate(header, start=1):
         cell = put(ws, top, j, name)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
     for i, values in enumerate(rows, start=top + 1):
+        first = str(values[0]) if values else ""
         for j, value in enumerate(values, start=1):
-            put(ws, i, j, value, issues).alignment = WRAP
+            where = f"{ws.title}, {header[j - 1] if j <= len(header) else f'column {j}'} of {first or f'row {i}'}"
+            put(ws, i, j, value, issues, where, first or None).alignment = WRAP
 
 
 def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:

@@ -1,4 +1,5 @@
-"""The collect report: accepted updates, rejected cells with reasons, conflicts, stale rows and the chase list."""
+"""The collect report: accepted updates, rejected cells with reasons, conflicts, stale rows, the chase list,
+and the returns read (each workbook's owner, marker and what became of it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from openpyxl import Workbook
 
 from pipeline.export.cells import BOLD, put, save_workbook, set_widths, write_rows
 
+ACCEPTED_HEADER = ("ID", "Owner", "Workbook", "What", "Value", "Reason", "Supersedes")
+RETURNS_HEADER = ("Workbook", "Owner", "Return", "Marker", "Outcome")
+
 
 def write_collect_report(
     path: str | Path,
@@ -19,19 +23,23 @@ def write_collect_report(
     conflicts: Sequence[Sequence[Any]],
     stale: Sequence[Sequence[Any]],
     chase: Sequence[Sequence[Any]],
+    *,
+    returns: Sequence[Sequence[Any]] = (),
 ) -> Path:
-    """Write the report of one collect run, one sheet per list."""
+    """Write the report of one collect run, one sheet per list; an accepted update that replaced the same
+    owner's earlier one says which (Supersedes), and sheet Returns says how each workbook was taken."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Accepted"
     put(ws, 1, 1, title).font = BOLD
-    write_rows(ws, 3, ["ID", "Owner", "Workbook", "What", "Value", "Reason"], accepted)
-    set_widths(ws, [8, 22, 28, 18, 60, 40])
+    write_rows(ws, 3, list(ACCEPTED_HEADER), accepted)
+    set_widths(ws, [8, 22, 28, 18, 60, 40, 60])
     sheets = (
         ("Rejected", ["ID", "Owner", "Workbook", "Column", "Value", "Why rejected"], rejected, [8, 22, 28, 22, 40, 60]),
         ("Conflicts", ["ID", "What", "Owner", "Proposed", "Workbook"], conflicts, [8, 14, 22, 40, 28]),
         ("Stale", ["ID", "Owner", "Workbook", "Why"], stale, [8, 22, 28, 80]),
         ("Chase list", ["Owner", "Records", "Note"], chase, [30, 30, 60]),
+        ("Returns", list(RETURNS_HEADER), returns, [28, 22, 14, 40, 80]),
     )
     for name, header, rows, widths in sheets:
         sheet = wb.create_sheet(name)

@@ -1,4 +1,10 @@
-"""One workbook per owner: their records, context locked, six input columns open, and a hidden marker sheet."""
+"""One workbook per owner: their records, context locked, six input columns open, and a hidden marker sheet.
+
+The marker sheet says what the workbook answers (plan, revision, the source's SHA-256, owner) and holds a
+fingerprint of each row's context. Given the store's secret, the facts and each fingerprint are signed
+(HMAC-SHA256, bound to plan, revision, owner and ID), so a marker edited to pass one owner's updates off
+as another's is found out when collected; without one the fingerprints are plain (format 1).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,16 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from pipeline.cleaning import clean_text
 from pipeline.export.cells import BOLD, WRAP, iso_date, put, save_workbook, set_widths, write_rows
-from pipeline.records import Revision
+from pipeline.records import Issue, Revision
+from pipeline.views import signed_fingerprint
 
 META_SHEET = "_actionplan"
 MARKER = "actionplan owner workbook"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "1"  # plain fingerprints: workbooks handed out before they were signed
+SIGNED_FORMAT_VERSION = "2"
+SIGNATURE = "signature"  # the marker fact that holds the signature of the other facts
 DATA_SHEET = "Updates"
 CONTEXT_COLUMNS = (
     ("ID", 8),
@@ -54,6 +64,24 @@ INSTRUCTIONS = [
 ]
 
 
+def _bound(*parts: str) -> tuple[str, ...]:
+    """Each part as the marker sheet gives it back when read (cleaned, trimmed), so both sides sign the same."""
+    return tuple(clean_text(p).strip() for p in parts)
+
+
+def row_print(key: bytes | None, fingerprint: str, *, plan: str, revision: str, owner: str, ident: str) -> str:
+    """Given the store's secret (None: unsigned) and a row's fingerprint, return what the marker sheet holds
+    for that row: the fingerprint signed and bound to the plan, revision, owner and ID."""
+    if key is None:
+        return fingerprint
+    return signed_fingerprint(key, fingerprint, *_bound(plan, revision, owner, ident))
+
+
+def marker_signature(key: bytes, *, plan: str, revision: str, revision_sha256: str, owner: str) -> str:
+    """Given the store's secret and the marker's facts, return the signature that vouches for them."""
+    return signed_fingerprint(key, SIGNED_FORMAT_VERSION, *_bound(plan, revision, revision_sha256, owner))
+
+
 def write_owner_workbook(
     path: str | Path,
     revision: Revision,
@@ -61,8 +89,13 @@ def write_owner_workbook(
     frame: pd.DataFrame,
     status_choices: Sequence[str],
     as_of: date,
-) -> Path:
-    """Write one owner's workbook for a revision: their rows, locked context, open inputs, a marker sheet."""
+    *,
+    signing_key: bytes | None = None,
+) -> tuple[Path, list[Issue]]:
+    """Write one owner's workbook for a revision: their rows, locked context, open inputs, a marker sheet
+    (signed with `signing_key`, the store's secret). Return where it went and the warnings (text cut to fit
+    a cell: the workbook shows it cut with a marker, the store keeps it whole)."""
+    warnings: list[Issue] = []
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
@@ -84,7 +117,7 @@ def write_owner_workbook(
             ]
             + [""] * len(INPUT_COLUMNS)
         )
-    write_rows(ws, 3, header, rows)
+    write_rows(ws, 3, header, rows, warnings)
     set_widths(ws, [w for _, w in CONTEXT_COLUMNS] + [w for _, w in INPUT_COLUMNS])
     first_input = len(CONTEXT_COLUMNS) + 1
     last_row = 3 + max(len(rows), 1)
@@ -122,7 +155,7 @@ def write_owner_workbook(
 
     meta = wb.create_sheet(META_SHEET)
     facts = [
-        [MARKER, FORMAT_VERSION],
+        [MARKER, FORMAT_VERSION if signing_key is None else SIGNED_FORMAT_VERSION],
         ["plan", revision.plan],
         ["revision", revision.label],
         ["revision_sha256", revision.sha256],
@@ -130,6 +163,9 @@ def write_owner_workbook(
         ["as_of", as_of.isoformat()],
         ["generated_at", datetime.now().isoformat(timespec="seconds")],
     ]
+    bound = {"plan": revision.plan, "revision": revision.label, "owner": owner_key}
+    if signing_key is not None:
+        facts.append([SIGNATURE, marker_signature(signing_key, revision_sha256=revision.sha256, **bound)])
     for i, (key, value) in enumerate(facts, start=1):
         put(meta, i, 1, key)
         put(meta, i, 2, value)
@@ -137,7 +173,7 @@ def write_owner_workbook(
     put(meta, len(facts) + 2, 2, "fingerprint").font = BOLD
     for i, r in enumerate(frame.itertuples(), start=len(facts) + 3):
         put(meta, i, 1, r.id)
-        put(meta, i, 2, r.fingerprint)
+        put(meta, i, 2, row_print(signing_key, r.fingerprint, ident=r.id, **bound))
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
-    return save_workbook(wb, path)
+    return save_workbook(wb, path), warnings

@@ -8,6 +8,7 @@ fields or image alternative text, so the small XML elements are added here
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +19,18 @@ from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from pipeline.errors import InputError
 from pipeline.export.atomic import write_atomic
 from pipeline.export.cells import STATUS_FILLS
 from pipeline.export.chart import status_chart_png, status_chart_words
+from pipeline.export.template import read_template
 from pipeline.export.text import STATUS_WORDS
 from pipeline.records import Column, Record
 
@@ -215,7 +219,13 @@ def _fresh_document(template: Path | None) -> DocumentType:
         footer = section.footer.paragraphs[0]
         add_page_number(footer)
         return doc
-    doc = Document(str(template))
+    try:
+        doc = Document(io.BytesIO(read_template(template)))
+    except (ValueError, KeyError, SyntaxError, zipfile.BadZipFile, PackageNotFoundError) as error:
+        # SyntaxError: lxml's XMLSyntaxError; ValueError: python-docx's "not a Word file" and bad content types.
+        raise InputError(
+            str(template), f"cannot be read as a Word template ({error}): save it again as .docx"
+        ) from None
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):

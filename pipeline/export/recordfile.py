@@ -1,10 +1,11 @@
-"""Records as JSON, JSON Lines or CSV text."""
+"""Records as JSON, JSON Lines or CSV text. CSV cells are defused as the Excel writers' cells are."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pipeline.records import Extraction, to_jsonable
@@ -35,6 +36,27 @@ def _flatten(value: Any, prefix: str, out: dict[str, str]) -> None:
         out[prefix] = "" if value is None else str(value)
 
 
+def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Given a header and rows of text cells, return CSV text in which no cell (header too) can run as a formula.
+
+    As in the workbooks we write, a cell starting with =, +, -, @, tab or carriage return gets a leading `'`.
+    A carriage return inside a cell becomes a line feed: the csv module would not quote it, and a reader
+    would take it for the end of the row.
+    """
+    # cells.py (and so openpyxl) is imported only when CSV is written, so `extract` starts at once.
+    from pipeline.export.cells import FORMULA_START
+
+    def defuse(text: str) -> str:
+        text = "'" + text if text.startswith(FORMULA_START) else text
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([defuse(name) for name in header])
+    writer.writerows([defuse(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
 def extraction_to_csv(extraction: Extraction) -> str:
     """Given an extraction, return one CSV row per record: lists joined with "; ", objects as dotted columns."""
     rows: list[dict[str, str]] = []
@@ -45,11 +67,8 @@ def extraction_to_csv(extraction: Extraction) -> str:
     names: list[str] = []
     for row in rows:
         names.extend(k for k in row if k not in names)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=names or ["id"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    names = names or ["id"]
+    return rows_to_csv(names, ([row.get(name, "") for name in names] for row in rows))
 
 
 def render_extraction(extraction: Extraction, fmt: str) -> str:

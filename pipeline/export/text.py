@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+from pipeline.export.recordfile import rows_to_csv
 from pipeline.records import Diff, Issue, Revision
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -150,30 +149,20 @@ def _owner_words(detail: dict[str, Any]) -> str:
 
 
 def diff_to_csv(diff: Diff) -> str:
-    """Given a diff, return one CSV row per change (objects as JSON)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["old_revision", "new_revision", "id", "change", "old", "new", "detail"])
+    """Given a diff, return one CSV row per change (objects as JSON), cells defused as in `rows_to_csv`."""
+    rows: list[list[str]] = []
     for label in diff.columns_added:
-        writer.writerow([diff.old.label, diff.new.label, "", "column_added", "", label, ""])
+        rows.append([diff.old.label, diff.new.label, "", "column_added", "", label, ""])
     for label in diff.columns_removed:
-        writer.writerow([diff.old.label, diff.new.label, "", "column_removed", label, "", ""])
+        rows.append([diff.old.label, diff.new.label, "", "column_removed", label, "", ""])
     for c in diff.changes:
         cells = [
             json.dumps(v, ensure_ascii=False) if not isinstance(v, str) and v is not None else (v or "")
             for v in (c.old, c.new)
         ]
-        writer.writerow(
-            [
-                diff.old.label,
-                diff.new.label,
-                c.id,
-                c.change,
-                *cells,
-                json.dumps(c.detail, ensure_ascii=False) if c.detail else "",
-            ]
-        )
-    return buffer.getvalue()
+        detail = json.dumps(c.detail, ensure_ascii=False) if c.detail else ""
+        rows.append([diff.old.label, diff.new.label, c.id, c.change, *cells, detail])
+    return rows_to_csv(["old_revision", "new_revision", "id", "change", "old", "new", "detail"], rows)
 
 
 def history_to_table(frame: pd.DataFrame) -> str:

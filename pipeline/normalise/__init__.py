@@ -7,10 +7,10 @@ recommendation, reflows wrapped text and splits owner cells into owners.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from pipeline.cleaning import clean_text
 from pipeline.crossrefs import find_cross_refs
 from pipeline.normalise.labels import Label, generated_id, parse_label, unique_ids
 from pipeline.normalise.owner_cells import split_owners
@@ -33,8 +33,6 @@ __all__ = [
     "split_owners",
 ]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROL_OR_TAB = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 BANNER_WORDS = 4  # a labelled row across the table states a recommendation when it has this many words
 LABELLED_SHARE = 0.3  # a plan prints labels when at least this share of its body rows start with one
 
@@ -323,10 +321,9 @@ def interpret(record: Record, settings: Settings) -> Record:
     )
 
 
-def clean_text(text: str) -> str:
-    """Given text from any source, return it without NUL and other control characters (tabs become spaces;
-    line breaks stay): nothing downstream (XML in Word and Excel, PostgreSQL) accepts them."""
-    return _CONTROL.sub("", text.replace("\t", " ")) if _CONTROL_OR_TAB.search(text) else text
+def _printed(text: str) -> str:
+    """Given text read from a PDF, return it cleaned of control characters, a tab read as a space."""
+    return clean_text(text.replace("\t", " "))
 
 
 def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) -> Record:
@@ -339,11 +336,11 @@ def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) 
         if col.field == "owners" and "owners" not in texts:
             right = owner_extent or max((ln.x1 for c in parts for ln in c.lines), default=0.0)
             owners = [
-                o for o in (clean_text(x) for x in split_owners([c.lines for c in parts], right, settings.bullets)) if o
+                o for o in (_printed(x) for x in split_owners([c.lines for c in parts], right, settings.bullets)) if o
             ]
             texts["owners"] = "\n".join(owners)
             continue
-        text = clean_text(reflow_parts(parts))
+        text = _printed(reflow_parts(parts))
         if i == layout.label_idx and p.label is not None:
             text = "" if layout.label_column else _strip_label(text, p.label)
         if col.field == "extra" or col.field in texts:

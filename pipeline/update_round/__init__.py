@@ -7,10 +7,19 @@ reads what comes back.
 from __future__ import annotations
 
 from pipeline.update_round.collect import Collected, approve_draft, collect_returns
-from pipeline.update_round.workbooks import has_input, make_owner_workbooks, make_tracker, status_choices
+from pipeline.update_round.workbooks import (
+    TrackerWritten,
+    Written,
+    has_input,
+    make_owner_workbooks,
+    make_tracker,
+    status_choices,
+)
 
 __all__ = [
     "Collected",
+    "TrackerWritten",
+    "Written",
     "approve_draft",
     "collect_returns",
     "has_input",

@@ -1,32 +1,53 @@
-"""Returned owner workbooks into a draft revision of the plan, and approving the draft."""
+"""Returned owner workbooks into a draft revision of the plan, and approving the draft.
+
+Each workbook is read in a child process within time and memory limits. A return is known by its
+content (owner, and each answered row's ID and inputs), not its file: a renamed or re-saved copy adds
+nothing, and an owner's later return (a later run, then later on the command line) supersedes their
+earlier update on each record it answers. Co-owners who disagree are a conflict: neither is applied.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PipelineError
 from pipeline.export.collect_report import write_collect_report
-from pipeline.normalise import read_status, read_timescale
+from pipeline.isolation import Limits
 from pipeline.records import Column, Issue, Plan, Record, Revision, Update
-from pipeline.returns import ReturnedWorkbook, WorkbookError, read_return
+from pipeline.returns import RETURN_LIMITS, ReturnedWorkbook, WorkbookError, read_return_isolated
 from pipeline.settings import Settings, load_settings
-from pipeline.statuses import parse_status, vocabulary_word
 from pipeline.store import ChangedMeanwhileError, Store, describe_url
-from pipeline.views import (
-    record_fingerprint,
-    squash,
+from pipeline.update_round.returned_rows import (
+    apply_update,
+    check_row,
+    described,
+    marker_state,
+    route_row,
+    same_update,
+    says_anything,
 )
+from pipeline.views import squash
+
+# One return gathered into a draft, as its source lists it: file name#return id.
+_SOURCE_ENTRY = re.compile(r"[^,#]+#[0-9a-f]{12}(?=,|$)")
+MARKER_NOTES = {
+    "signed": "signed",
+    "unsigned": "unsigned (handed out before workbooks were signed: its marker cannot be checked)",
+    "edited": "edited (its signature does not match)",
+}
 
 
 @dataclass(frozen=True)
 class Collected:
-    """What one collect run did."""
+    """What one collect run did: the draft, the report's lists, and one line per workbook read (`returns`:
+    workbook, owner, return, marker, outcome)."""
 
     draft: Revision | None
     accepted: list[list[Any]]
@@ -36,78 +57,20 @@ class Collected:
     chase: list[list[Any]]
     failed: list[str]
     report: Path | None
+    returns: list[list[Any]] = field(default_factory=list)
 
 
-def _canonical_status(text: str, settings: Settings) -> tuple[str, str] | None:
-    """Given a typed status, return (the vocabulary's own words, value), forgiving case and spacing."""
-    reading = parse_status(text, settings.statuses, settings.rag_words, settings.rag_values)
-    if reading.value in ("unknown", "not_reported"):
-        return None
-    return vocabulary_word(text, reading.value, settings.statuses), reading.value
+@dataclass
+class _Run:
+    """The lists one pass over the returns fills in."""
 
-
-def _check_row(
-    rec: Record, inputs: dict[str, str], owner: str, source: str, today: str, settings: Settings
-) -> tuple[Update, list[tuple[str, str, str]]]:
-    """Given a returned row's inputs, return the update they make and the cells rejected (column, value, why)."""
-    rejected: list[tuple[str, str, str]] = []
-    status = inputs.get("Proposed status", "")
-    if status:
-        canonical = _canonical_status(status, settings)
-        if canonical is None:
-            rejected.append(
-                (
-                    "Proposed status",
-                    status,
-                    f"not a status in the list ({', '.join(w for ws in settings.statuses.values() for w in ws[:1])})",
-                )
-            )
-            status = ""
-        else:
-            status = canonical[0]
-    timescale = inputs.get("Revised timescale", "")
-    reason = inputs.get("Reason for new timescale", "")
-    if timescale:
-        if read_timescale(timescale, settings).rule is None:
-            rejected.append(
-                (
-                    "Revised timescale",
-                    timescale,
-                    "cannot be read as a date or period (write e.g. 'March 2016', 'Q3 2016/17', '31/3/16')",
-                )
-            )
-            timescale = ""
-        elif not reason:
-            rejected.append(("Revised timescale", timescale, "a reason for the new timescale is required"))
-            timescale = ""
-    update = Update(
-        owner=owner,
-        date=today,
-        progress=inputs.get("Progress update", ""),
-        status=status,
-        timescale=timescale,
-        reason=reason if timescale else "",
-        evidence=inputs.get("Evidence / links", ""),
-        comments=inputs.get("Comments", ""),
-        source=source,
-    )
-    return update, rejected
-
-
-def _apply(rec: Record, update: Update, settings: Settings, status: bool = True, timescale: bool = True) -> Record:
-    """Given a record and an update, return the record with it applied (status and timescale only when
-    not held back by a conflict) and the update kept as proposed."""
-    progress = rec.progress
-    if update.progress:
-        line = f"{update.date} – {update.owner}: {update.progress}"
-        progress = f"{progress}\n\n{line}" if progress.strip() else line
-    return replace(
-        rec,
-        progress=progress,
-        status=read_status(update.status, settings) if update.status and status else rec.status,
-        timescale=read_timescale(update.timescale, settings) if update.timescale and timescale else rec.timescale,
-        updates=(*rec.updates, update),
-    )
+    accepted: list[list[Any]] = field(default_factory=list)
+    rejected: list[list[Any]] = field(default_factory=list)
+    conflicts: list[list[Any]] = field(default_factory=list)
+    stale: list[list[Any]] = field(default_factory=list)
+    chase: list[list[Any]] = field(default_factory=list)
+    outcomes: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    markers: dict[int, str] = field(default_factory=dict)
 
 
 def collect_returns(
@@ -117,15 +80,18 @@ def collect_returns(
     label: str | None = None,
     settings: Settings | None = None,
     today: date | None = None,
+    *,
+    limits: Limits = RETURN_LIMITS,
 ) -> Collected:
-    """Read returned owner workbooks, check every cell, and gather accepted updates into a draft revision."""
+    """Read returned owner workbooks (each in a child process within `limits`), check every cell, and
+    gather accepted updates into a draft revision."""
     settings = settings or load_settings()
     day = (today or date.today()).isoformat()
     returned: list[ReturnedWorkbook] = []
     failed: list[str] = []
     for path in files:
         try:
-            returned.append(read_return(path))
+            returned.append(read_return_isolated(path, limits))
         except PipelineError as error:
             if len(files) == 1:
                 raise
@@ -146,21 +112,139 @@ def collect_returns(
             describe_url(store.url),
             f"revision {label!r} is a published revision: choose another --revision label for the draft",
         )
+    key = store.signing_key()
     for attempt in range(5):
         # Another collect may write the same draft meanwhile: then start again from its result.
         try:
-            new_draft, accepted, rejected, conflicts, stale, chase = _collect_once(
-                store, chosen, base, latest, returned, label, settings, day
-            )
+            new_draft, run = _collect_once(store, chosen, base, latest, returned, label, settings, day, key)
             break
         except ChangedMeanwhileError:
             if attempt == 4:
                 raise
+    returns = [
+        [
+            Path(wb.path).name,
+            wb.owner,
+            wb.content[:12],
+            MARKER_NOTES[run.markers.get(i, "unsigned")],
+            "; ".join(run.outcomes[i]) or "nothing to apply",
+        ]
+        for i, wb in enumerate(returned)
+    ]
     title = f"Collect report: {chosen.name}, returns against revision {base.label}" + (
         f" -> draft {new_draft.label}" if new_draft else ""
     )
-    path = write_collect_report(report, title, accepted, rejected, conflicts, stale, chase)
-    return Collected(new_draft, accepted, rejected, conflicts, stale, chase, failed, path)
+    path = write_collect_report(
+        report, title, run.accepted, run.rejected, run.conflicts, run.stale, run.chase, returns=returns
+    )
+    return Collected(new_draft, run.accepted, run.rejected, run.conflicts, run.stale, run.chase, failed, path, returns)
+
+
+def _collected_before(draft: Revision | None, previous: Iterable[Sequence[Update]]) -> dict[str, str]:
+    """Every return gathered in the draft so far, superseded ones too (the draft's source lists each as
+    name#return): return id -> where it came from."""
+    known = {e.rpartition("#")[2]: f"{e.rpartition('#')[0]} (collected before)" for e in _source_entries(draft)}
+    for u in (u for ups in previous for u in ups):
+        known[u.source.rpartition("#")[2]] = f"{u.source.split('#')[0]} (collected {u.date})"
+    return known
+
+
+def _source_entries(draft: Revision | None) -> set[str]:
+    """The returns a draft's source lists (name#return id); none for a draft made before returns had ids."""
+    return {e.strip() for e in _SOURCE_ENTRY.findall(draft.source)} if draft else set()
+
+
+def _keys(records: Sequence[Record]) -> list[tuple[str, int]]:
+    """Each record's key: its ID and how many records before it had that ID (0 once IDs are unique)."""
+    seen: dict[str, int] = defaultdict(int)
+    keys = []
+    for r in records:
+        keys.append((r.id, seen[r.id]))
+        seen[r.id] += 1
+    return keys
+
+
+def _latest_per_owner(updates: Sequence[Update]) -> list[Update]:
+    """Given a record's updates in the order collected, return each owner's last one (in that order)."""
+    last = {u.owner: i for i, u in enumerate(updates)}
+    return [u for i, u in enumerate(updates) if last[u.owner] == i]
+
+
+def _read_rows(
+    returned: Sequence[ReturnedWorkbook],
+    base: Revision,
+    latest: Revision,
+    base_records: Sequence[Record],
+    collected_before: dict[str, str],
+    run: _Run,
+    settings: Settings,
+    day: str,
+    key: bytes,
+) -> list[tuple[int, Update, int]]:
+    """Check every returned row; return the updates to apply as (record position, update, workbook index)."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for pos, rec in enumerate(base_records):
+        positions[rec.id].append(pos)
+    seen: dict[tuple[str, str], str] = {}
+    updates: list[tuple[int, Update, int]] = []
+    for w, wb in enumerate(returned):
+        name = Path(wb.path).name
+        marker = run.markers[w] = marker_state(wb, key)
+        if wb.revision_sha256 and wb.revision_sha256 != base.sha256:
+            why = f"made from another file than revision {base.label}: send the owner a new workbook"
+            run.stale.append(["", wb.owner, name, why])
+            run.outcomes[w].append(f"stale: {why}")
+            continue
+        if marker == "edited":
+            why = "its hidden marker sheet was edited (its signature does not match): not applied; check with the owner"
+            run.stale.append(["", wb.owner, name, why])
+            run.outcomes[w].append("not applied: the marker sheet was edited")
+            continue
+        earlier = seen.get((wb.owner, wb.content)) or collected_before.get(wb.content[:12])
+        if earlier:
+            run.outcomes[w].append(f"same content as {earlier}: adds nothing")
+            continue
+        seen[(wb.owner, wb.content)] = name
+        source = f"{name}#{wb.content[:12]}"
+        answered: dict[str, int] = {}
+        stale_before, rejected_before = len(run.stale), len(run.rejected)
+        for row in wb.rows:
+            given = any(row.inputs.values()) or bool(row.formulas)
+            found = positions.get(row.id, [])
+            if not found:
+                if given:
+                    why = f"no recommendation {row.id} in revision {base.label}"
+                    run.rejected.append([row.id, wb.owner, name, "ID", row.id, why])
+                continue
+            if not given:
+                continue
+            if row.id in answered:
+                why = f"ID {row.id} is in this workbook twice: only its row {answered[row.id]} was read"
+                run.rejected.append([row.id, wb.owner, name, "ID", row.id, why])
+                continue
+            answered[row.id] = row.sheet_row
+            if base.id != latest.id and not base.draft:
+                why = f"answers revision {base.label}, but the latest is {latest.label}: send a new workbook"
+                run.stale.append([row.id, wb.owner, name, why])
+                continue
+            target, why = route_row(row, [(p, base_records[p]) for p in found], wb, key if marker == "signed" else None)
+            if target is None:
+                run.stale.append([row.id, wb.owner, name, why])
+                continue
+            if wb.owner not in base_records[target].owner_keys:
+                run.rejected.append([row.id, wb.owner, name, "ID", row.id, f"{wb.owner} is not an owner of {row.id}"])
+                continue
+            update, bad = check_row(row, wb.owner, source, day, settings)
+            run.rejected.extend([row.id, wb.owner, name, col, value, why] for col, value, why in bad)
+            if says_anything(update):
+                updates.append((target, update, w))
+        for count, what in (
+            (len(run.stale) - stale_before, "stale rows"),
+            (len(run.rejected) - rejected_before, "cells rejected"),
+        ):
+            if count:
+                run.outcomes[w].append(f"{count} {what}")
+    return updates
 
 
 def _collect_once(
@@ -172,114 +256,70 @@ def _collect_once(
     label: str | None,
     settings: Settings,
     day: str,
-) -> tuple[Revision | None, list[list[Any]], list[list[Any]], list[list[Any]], list[list[Any]], list[list[Any]]]:
+    key: bytes,
+) -> tuple[Revision | None, _Run]:
     """Check every returned row against the base revision and write the draft (conditionally on it being unchanged)."""
-    base_records = {r.id: r for r in store.records(base)}
+    run = _Run()
+    base_records = store.records(base)
+    keys = _keys(base_records)
     draft = store.draft_for(chosen, base)
-    current = {r.id: r for r in store.records(draft)} if draft else dict(base_records)
-    accepted: list[list[Any]] = []
-    rejected: list[list[Any]] = []
-    stale: list[list[Any]] = []
-    updates: list[tuple[str, Update, str]] = []  # (record id, update, workbook name)
-    for wb in returned:
-        name = Path(wb.path).name
-        source = f"{name}#{wb.sha256[:12]}"
-        if wb.revision_sha256 and wb.revision_sha256 != base.sha256:
-            stale.append(
-                [
-                    "",
-                    wb.owner,
-                    name,
-                    f"made from another file than revision {base.label}: send the owner a new workbook",
-                ]
-            )
-            continue
-        for row in wb.rows:
-            given = any(row.inputs.values())
-            rec = base_records.get(row.id)
-            if rec is None:
-                if given:
-                    rejected.append(
-                        [
-                            row.id,
-                            wb.owner,
-                            name,
-                            "ID",
-                            row.id,
-                            f"no recommendation {row.id} in revision {base.label}",
-                        ]
-                    )
-                continue
-            if not given:
-                continue
-            if base.id != latest.id and not base.draft:
-                stale.append(
-                    [
-                        row.id,
-                        wb.owner,
-                        name,
-                        f"answers revision {base.label}, but the latest is {latest.label}: send a new workbook",
-                    ]
-                )
-                continue
-            expected = record_fingerprint(rec)
-            if wb.fingerprints.get(row.id) != expected or row.context_fingerprint != expected:
-                stale.append(
-                    [
-                        row.id,
-                        wb.owner,
-                        name,
-                        "the plan's own text in this row was changed, or the row is from another version: check with the owner",
-                    ]
-                )
-                continue
-            if wb.owner not in rec.owner_keys:
-                rejected.append([row.id, wb.owner, name, "ID", row.id, f"{wb.owner} is not an owner of {row.id}"])
-                continue
-            update, bad = _check_row(rec, row.inputs, wb.owner, source, day, settings)
-            rejected.extend([row.id, wb.owner, name, col, value, why] for col, value, why in bad)
-            updates.append((row.id, update, name))
-    previous = {r.id: r.updates for r in store.records(draft)} if draft else {}
-    fresh: dict[str, list[tuple[Update, str]]] = defaultdict(list)
-    for ident, update, name in updates:
-        if any(u.source == update.source and u.owner == update.owner for u in previous.get(ident, ())):
-            continue  # this workbook was collected before
-        if any((update.progress, update.status, update.timescale, update.evidence, update.comments)):
-            fresh[ident].append((update, name))
+    draft_records = store.records(draft) if draft else []
+    previous = {k: r.updates for k, r in zip(_keys(draft_records), draft_records)}
+    collected_before = _collected_before(draft, previous.values())
+    fresh: dict[int, list[tuple[Update, int]]] = defaultdict(list)
+    for pos, update, w in _read_rows(returned, base, latest, base_records, collected_before, run, settings, day, key):
+        fresh[pos].append((update, w))
+    names = [Path(wb.path).name for wb in returned]
     # Rebuild the draft from the base and every update so far, so a disagreement is seen whichever run brought it.
-    conflicts: list[list[Any]] = []
     ordered: list[Record] = []
-    for rec in store.records(base):
-        every = [*previous.get(rec.id, ()), *(u for u, _ in fresh.get(rec.id, ()))]
+    for pos, rec in enumerate(base_records):
+        every = _latest_per_owner(previous.get(keys[pos], ()))
+        landed: dict[str, tuple[Update, int, Update | None]] = {}  # owner -> (update, workbook, what it replaced)
+        for update, w in fresh.get(pos, ()):
+            mine = next((u for u in every if u.owner == update.owner), None)
+            if mine is not None and same_update(mine, update):
+                continue  # said before: counted once
+            if update.owner in landed:
+                run.outcomes[landed[update.owner][1]].append(f"superseded by {names[w]} on {rec.id}")
+            if mine is not None:
+                run.outcomes[w].append(f"supersedes {mine.source.split('#')[0]} on {rec.id}")
+            every = [u for u in every if u.owner != update.owner] + [update]
+            landed[update.owner] = (update, w, mine)
         held = {
             what
             for what in ("status", "timescale")
             if len({squash(getattr(u, what)).lower() for u in every if getattr(u, what)}) > 1
         }
         for what in sorted(held):
-            conflicts.extend(
+            run.conflicts.extend(
                 [rec.id, what, u.owner, getattr(u, what), u.source.split("#")[0]] for u in every if getattr(u, what)
             )
         built = rec
         for u in every:
-            built = _apply(built, u, settings, "status" not in held, "timescale" not in held)
+            built = apply_update(built, u, settings, "status" not in held, "timescale" not in held)
         ordered.append(built)
-        for u, name in fresh.get(rec.id, ()):
+        for update, w, replaced in landed.values():
+            count = 0
             for what, value, why in (
-                ("progress", u.progress, ""),
-                ("status", u.status, ""),
-                ("timescale", u.timescale, u.reason),
-                ("evidence", u.evidence, ""),
-                ("comments", u.comments, ""),
+                ("progress", update.progress, ""),
+                ("status", update.status, ""),
+                ("timescale", update.timescale, update.reason),
+                ("evidence", update.evidence, ""),
+                ("comments", update.comments, ""),
             ):
                 if value and what not in held:
-                    accepted.append([rec.id, u.owner, name, what, value, why])
-    current = {r.id: r for r in ordered}
-    returned_owners = {wb.owner for wb in returned} | {u.owner for r in current.values() for u in r.updates}
-    chase = [
-        [key, ", ".join(r.id for r in base_records.values() if key in r.owner_keys), "no workbook returned yet"]
-        for key in dict.fromkeys(k for r in base_records.values() for k in r.owner_keys)
-        if key not in returned_owners
+                    count += 1
+                    supersedes = described(replaced) if replaced is not None else ""
+                    run.accepted.append([rec.id, update.owner, names[w], what, value, why, supersedes])
+            if count:
+                run.outcomes[w].append(f"{rec.id}: {count} accepted")
+    returned_owners = {wb.owner for w, wb in enumerate(returned) if run.markers.get(w) != "edited"}
+    returned_owners |= {u.owner for r in ordered for u in r.updates}
+    chase_keys = dict.fromkeys(k for r in base_records for k in r.owner_keys)
+    run.chase = [
+        [k, ", ".join(r.id for r in base_records if k in r.owner_keys), "no workbook returned yet"]
+        for k in chase_keys
+        if k not in returned_owners
     ]
     new_draft = None
     if fresh or draft is not None:
@@ -293,7 +333,7 @@ def _collect_once(
             label or (draft.label if draft else f"{base.label}-returns"),
             None,
             base.title,
-            ", ".join(sorted({Path(wb.path).name for wb in returned} | ({draft.source} if draft else set()))),
+            ", ".join(sorted(_source_entries(draft) | {u.source for ups in fresh.values() for u, _ in ups})),
             sha,
             base.pages,
             columns,
@@ -305,7 +345,7 @@ def _collect_once(
             base=base.label,
             expected=draft.id if draft is not None else 0,
         )
-    return new_draft, accepted, rejected, conflicts, stale, chase
+    return new_draft, run
 
 
 def approve_draft(store: Store, label: str, plan: str | None = None) -> Revision:

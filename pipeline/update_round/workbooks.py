@@ -7,15 +7,17 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from pipeline.errors import OutputError, PipelineError
+from pipeline.export.atomic import check_target
 from pipeline.export.owner_workbook import write_owner_workbook
 from pipeline.export.tracker import write_tracker
 from pipeline.ingest import diff_between, history_of
 from pipeline.owners import owner_files
-from pipeline.records import Plan, Revision
+from pipeline.records import Issue, Plan, Revision
 from pipeline.returns import read_return
 from pipeline.settings import Settings, load_settings
 from pipeline.store import Store, describe_url
@@ -40,8 +42,8 @@ def make_tracker(
     label: str | None = None,
     as_of: date | None = None,
     include_drafts: bool = False,
-) -> tuple[Path, Revision]:
-    """Write the master tracker for a revision (default: the latest) and return where it went."""
+) -> TrackerWritten:
+    """Write the master tracker for a revision (default: the latest); return where it went and its warnings."""
     chosen, revision = _chosen(store, plan, label, include_drafts)
     as_of = as_of or date.today()
     history = history_of(store, chosen, revision, include_drafts=include_drafts)
@@ -49,10 +51,10 @@ def make_tracker(
     changes = None
     if len(history) > 1:
         changes = diff_to_jsonable(diff_between(store, chosen, history[-2][0], revision, include_drafts=include_drafts))
-    path, _ = write_tracker(
+    path, warnings = write_tracker(
         out, revision, frame, changes, status_by_theme(frame), store.issues(revision), as_of, describe_url(store.url)
     )
-    return path, revision
+    return TrackerWritten(path, revision, tuple(warnings))
 
 
 def status_choices(settings: Settings) -> list[str]:
@@ -69,6 +71,25 @@ def has_input(path: Path) -> bool:
     return any(v for row in returned.rows for v in row.inputs.values())
 
 
+@dataclass(frozen=True)
+class TrackerWritten:
+    """The master tracker written: where, for which revision, and warnings met (text cut to fit a cell)."""
+
+    path: Path
+    revision: Revision
+    warnings: tuple[Issue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Written:
+    """The owner workbooks written: each owner key's file, the revision, and warnings met on the way (text
+    cut to fit a cell)."""
+
+    files: tuple[tuple[str, Path], ...]
+    revision: Revision
+    warnings: tuple[Issue, ...] = ()
+
+
 def make_owner_workbooks(
     store: Store,
     outdir: Path,
@@ -77,8 +98,9 @@ def make_owner_workbooks(
     as_of: date | None = None,
     force: bool = False,
     settings: Settings | None = None,
-) -> tuple[list[tuple[str, Path]], Revision]:
-    """Write one workbook per owner key for a revision; refuse to overwrite one with input typed in unless `force`."""
+) -> Written:
+    """Write one workbook per owner key for a revision, signed with the store's key; refuse to overwrite one
+    with input typed in unless `force`."""
     settings = settings or load_settings()
     chosen, revision = _chosen(store, plan, label, False)
     as_of = as_of or date.today()
@@ -96,12 +118,23 @@ def make_owner_workbooks(
                 typed[0],
                 f"already has updates typed in ({len(typed)} workbook(s) in all): collect them first, or use --force to overwrite",
             )
+    for _, path in targets:
+        check_target(path)  # never a link, folder or device in the owners' folder
+    warnings: list[Issue] = []
+    signing_key = store.signing_key()
     with staging_folder(outdir) as staging:
         for key, _ in targets:
-            write_owner_workbook(
-                staging / names[key], revision, key, owner_frame(frame, key), status_choices(settings), as_of
+            _, cut = write_owner_workbook(
+                staging / names[key],
+                revision,
+                key,
+                owner_frame(frame, key),
+                status_choices(settings),
+                as_of,
+                signing_key=signing_key,
             )
-    return targets, revision
+            warnings += cut
+    return Written(tuple(targets), revision, tuple(warnings))
 
 
 @contextmanager
