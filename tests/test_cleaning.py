@@ -7,8 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx import Document
 
 from pipeline.cleaning import clean_text
+from pipeline.committee import build_paper
 from pipeline.extract import read_pdf
 from pipeline.extract.content import chars_to_words
 from pipeline.normalise import rows_to_records
@@ -46,16 +48,22 @@ def _with_nul(doc: SourceDocument) -> SourceDocument:
     return replace(doc, rows=tuple(rows))
 
 
-def test_text_with_nul_goes_through_the_store_and_the_tracker(tmp_path: Path) -> None:
+def test_text_with_nul_goes_through_the_store_the_tracker_and_the_paper(tmp_path: Path, url: str) -> None:
     settings = load_settings()
     doc = _with_nul(read_pdf(DATA / "kcc-2014.pdf", settings=settings))
     records, _ = rows_to_records(doc, settings)
     texts = [r.recommendation for r in records] + [o for r in records for o in r.owners]
     assert all("\x00" not in t and "\x07" not in t for t in texts)
     assert "Progress is good" in records[0].recommendation
-    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    store = Store(url)  # SQLite, and PostgreSQL (which refuses a NUL outright)
     store.add_revision("Plan", "r1", None, doc.title, "plan.pdf", doc.sha256, doc.pages, doc.columns, records, [])
     path = make_tracker(store, tmp_path / "tracker.xlsx").path
-    cells = [c.value for row in openpyxl.load_workbook(path).worksheets[0].iter_rows() for c in row]
+    book = openpyxl.load_workbook(path)
+    cells = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    book.close()
     assert any(isinstance(v, str) and "Progress is good" in v for v in cells)
+    docx, _, _ = build_paper(store, tmp_path / "paper.docx")
+    assert any(
+        "Progress is good" in cell.text for t in Document(str(docx)).tables for row in t.rows for cell in row.cells
+    )
     store.close()
