@@ -2,16 +2,25 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SUM    := $(shell cksum pyproject.toml | cut -d' ' -f1)
+# What the demo needs (the package and its dependencies), and that plus the dev tools (tests, lint, benchmarks).
+STAMP     := $(VENV)/.installed-$(SUM)
+DEV_STAMP := $(VENV)/.installed-dev-$(SUM)
+INSTALL   := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: demo test lint bench clean setup
 
-setup: $(STAMP)
+setup: $(DEV_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(INSTALL) -e .
 	rm -f $(VENV)/.installed-* && touch $@
+
+$(DEV_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(INSTALL) -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP) $@
 
 ## Extract every plan in input/ to output/ (JSON, CSV, issues), store the three revisions and show what changed
 demo: $(STAMP)
@@ -32,15 +41,15 @@ demo: $(STAMP)
 	@echo "Done: see output/ (records, issues, the store actionplan.db, changes.json, tracker.xlsx, owners/, committee-paper.docx/.pdf)"
 
 ## Lint, type-check and run the whole test suite
-test: $(STAMP) lint
+test: $(DEV_STAMP) lint
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/ruff format --check pipeline tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_scale.py
 

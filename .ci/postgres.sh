@@ -11,5 +11,7 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 su postgres -c "psql -qtc \"SELECT 1 FROM pg_roles WHERE rolname='actionplan'\" | grep -q 1 || psql -qc \"CREATE ROLE actionplan LOGIN PASSWORD 'actionplan'\"" >/dev/null
+# Each test process makes a database of its own beside actionplan_test (tests/conftest.py).
+su postgres -c "psql -qc \"ALTER ROLE actionplan CREATEDB\"" >/dev/null
 su postgres -c "psql -qtc \"SELECT 1 FROM pg_database WHERE datname='actionplan_test'\" | grep -q 1 || createdb -O actionplan actionplan_test" >/dev/null
 echo "postgresql+psycopg://actionplan:actionplan@127.0.0.1:5432/actionplan_test"

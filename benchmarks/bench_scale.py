@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_extract import measure, repeat_pdf  # noqa: E402
-from pipeline.ingest import diff_between, history_of, ingest_batch  # noqa: E402
+from pipeline.history import diff, flags  # noqa: E402
+from pipeline.ingest import ingest_batch, load_history  # noqa: E402
 from pipeline.isolation import Limits  # noqa: E402
 from pipeline.store import Store  # noqa: E402
-from pipeline.views import flags_frame  # noqa: E402
 from tests.renderings import STANDARD, Variant, render  # noqa: E402
 
 SAMPLE = ROOT / "input" / "kcc-2015.pdf"
@@ -79,14 +79,16 @@ def main() -> int:
         plan = store.resolve_plan("Bench")
         revisions = store.revisions(plan)
         start = time.perf_counter()
-        changes = sum(len(diff_between(store, plan, a, b).changes) for a, b in zip(revisions, revisions[1:]))
+        history = load_history(store, plan)
+        pairs = zip(history.revisions, history.revisions[1:], strict=False)
+        changes = sum(len(diff(history, a, b).changes) for a, b in pairs)
         took = time.perf_counter() - start
         print(
             f"diff over {len(revisions)} revisions ({len(revisions) - 1} consecutive diffs, {changes} changes): {took:6.2f} s"
         )
         start = time.perf_counter()
-        frame = flags_frame(history_of(store, plan), date(2016, 1, 15))
-        print(f"flags over {len(revisions)} revisions ({len(frame)} records): {time.perf_counter() - start:6.2f} s")
+        flagged = flags(load_history(store, plan), date(2016, 1, 15))
+        print(f"flags over {len(revisions)} revisions ({len(flagged)} records): {time.perf_counter() - start:6.2f} s")
         store.close()
     return 0
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,28 @@ from pipeline.export.cells import clean_text
 from pipeline.export.paper import DEFAULT_STYLES, PaperContent, write_paper
 from pipeline.export.pdf import PDF_TIMEOUT, docx_to_pdf
 from pipeline.export.template import read_template
-from pipeline.export.text import STATUS_WORDS, counts_to_text
-from pipeline.ingest import diff_between, history_of
-from pipeline.records import Diff, Plan, Record, Revision
+from pipeline.export.text import counts_to_text
+from pipeline.history import diff, diff_revisions, first_ends, flags, status_by_theme, status_counts
+from pipeline.history import previous as previous_revision
+from pipeline.ingest import load_history
+from pipeline.matching import squash
+from pipeline.records import (
+    Diff,
+    Flagged,
+    History,
+    Plan,
+    ProgressChanged,
+    Record,
+    Revision,
+    Status,
+    StatusChanged,
+    Timescale,
+    TimescaleChanged,
+)
 from pipeline.settings import kind_of, read_toml
+from pipeline.statuses import STATUS_WORDS
 from pipeline.store import Store, describe_url
 from pipeline.timescales import Conventions, clean_timescale, read_period
-from pipeline.views import flags_frame, squash, status_by_theme, status_counts
 
 META_KEYS = (
     "from",
@@ -140,55 +156,49 @@ def _long(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def paper_content(
-    store: Store,
-    plan: Plan,
-    revision: Revision,
-    previous: Revision | None,
-    as_of: date,
-    meta: dict[str, Any],
-    include_drafts: bool = False,
-) -> PaperContent:
-    """Given a revision and the one to compare it with, return everything the paper says."""
-    history = history_of(store, plan, revision, include_drafts=include_drafts)
-    records: list[Record] = history[-1][1]
-    closed = store.closures(plan)
-    frame = flags_frame(history, as_of)
-    open_frame = frame[~frame["id"].isin(list(closed))] if not frame.empty else frame
-    counts_now = status_counts(records)
-    diff: Diff | None = (
-        diff_between(store, plan, previous, revision, include_drafts=include_drafts) if previous else None
-    )
-    counts_before = status_counts(store.records(previous)) if previous else None
-    by_theme = status_by_theme(frame)
-    theme_counts = tuple(
-        (str(theme), {s: int(by_theme.loc[theme, s]) for s in by_theme.columns})
-        for theme in by_theme.index
-        if theme != "Total"
-    )
+@dataclass(frozen=True)
+class _Changes:
+    """Section 3 of the paper: status moves, timescales that changed, new progress (closed ones left out)."""
+
+    moves: tuple[str, ...] = ()
+    slipped: tuple[str, ...] = ()
+    progress: tuple[str, ...] = ()
+
+
+def _changes(diff: Diff | None, closed: Mapping[str, str]) -> _Changes:
+    if diff is None:
+        return _Changes()
     moves, slipped, progress = [], [], []
-    if diff is not None:
-        for c in diff.changes:
-            if c.id in closed:
-                continue
-            if c.change == "status":
-                moves.append(
-                    f"{c.id}: {c.old['text'] or '(no status)'} ({STATUS_WORDS[c.old['value']]}) → {c.new['text'] or '(no status)'} ({STATUS_WORDS[c.new['value']]})"
-                )
-            elif c.change == "timescale":
-                days = c.detail.get("days_slipped")
-                how = (
-                    f"slipped {days} days"
-                    if days and days > 0
-                    else (f"brought forward {-days} days" if days else "reworded")
-                )
-                slipped.append(
-                    f"{c.id}: {c.old['text'] or '(none)'} (due {c.old['end'] or 'not set'}) → {c.new['text'] or '(none)'} (due {c.new['end'] or 'not set'}): {how}"
-                )
-            elif c.change == "progress":
-                progress.append(f"{c.id}: {_added_text(c.old or '', c.new or '')}")
-    attention = []
-    for r in open_frame.itertuples():
+    for c in diff.changes:
+        if c.id in closed:
+            continue
+        if isinstance(c, StatusChanged):
+            moves.append(f"{c.id}: {_status(c.old)} → {_status(c.new)}")
+        elif isinstance(c, TimescaleChanged):
+            days = c.days_slipped
+            how = (
+                f"slipped {days} days"
+                if days and days > 0
+                else (f"brought forward {-days} days" if days else "reworded")
+            )
+            slipped.append(f"{c.id}: {_timescale(c.old)} → {_timescale(c.new)}: {how}")
+        elif isinstance(c, ProgressChanged):
+            progress.append(f"{c.id}: {_added_text(c.old, c.new)}")
+    return _Changes(tuple(moves), tuple(slipped), tuple(progress))
+
+
+def _status(status: Status) -> str:
+    return f"{status.text or '(no status)'} ({STATUS_WORDS[status.value]})"
+
+
+def _timescale(timescale: Timescale) -> str:
+    return f"{timescale.text or '(none)'} (due {timescale.end or 'not set'})"
+
+
+def _attention(open_records: Sequence[Flagged]) -> tuple[tuple[str, str, str, str], ...]:
+    """Section 4: each open record that is overdue, slipped, stale or unreported, with why."""
+    out = []
+    for r in open_records:
         why = []
         if r.overdue:
             why.append(f"overdue: due {r.due}, status {r.status or '(none)'}")
@@ -199,35 +209,38 @@ def paper_content(
         if r.status_value == "not_reported":
             why.append("no status reported")
         if why:
-            attention.append((r.id, "; ".join(why), ", ".join(r.owner_keys), r.due or ""))
+            out.append((r.id, "; ".join(why), ", ".join(r.owner_keys), r.due or ""))
+    return tuple(out)
+
+
+def paper_content(
+    store: Store,
+    history: History,
+    previous: Revision | None,
+    *,
+    as_of: date,
+    meta: dict[str, Any],
+) -> PaperContent:
+    """Given a plan's history up to the revision reported on, the one to compare it with, the date flags are
+    worked out for and the meta settings, return everything the paper says."""
+    plan, revision = history.plan, history.last
+    records = history.records[-1]
+    closed = store.closures(plan)
+    flagged = flags(history, as_of)
+    open_records = [f for f in flagged if f.id not in closed]
+    counts_now = status_counts(records)
+    diff = _diff(store, history, previous)
+    counts_before = status_counts(_records_of(store, history, previous)) if previous else None
+    changes = _changes(diff, closed)
     for_closure = tuple(
-        f"{r.id}: {_long(r.recommendation)} ({r.status})"
-        for r in open_frame.itertuples()
-        if r.status_value == "complete"
+        f"{r.id}: {_long(r.recommendation)} ({r.status})" for r in open_records if r.status_value == "complete"
     )
     n = len(records)
     counts_words = counts_to_text(counts_now)
-    since = ""
-    if diff is not None:
-        kinds = {k: sum(1 for c in diff.changes if c.change == k) for k in ("status", "timescale", "progress")}
-        since = (
-            f" Since the last report ({previous.label if previous else ''}) {kinds['status']} recommendation(s) changed status, "
-            f"{kinds['timescale']} timescale(s) changed and {kinds['progress']} have new progress."
-        )
-    summary = meta.get("summary") or (
-        f"This paper reports progress on the {n} recommendations of the {plan.name}, as at {as_of.strftime('%d %B %Y').lstrip('0')}: "
-        f"{counts_words}.{since}"
-    )
-    recommendations = meta.get("recommendations") or (
-        f"The Committee is asked to NOTE the progress made against the recommendations of the {plan.name}"
-        + (", and to AGREE whether the recommendations listed in section 5 can be closed." if for_closure else ".")
-    )
-    sources = [rev.source for rev, _ in history]
-    background = tuple(
-        [
-            *(f"{s} ({rev.label})" for (rev, _), s in zip(history, sources)),
-            *[str(b) for b in meta.get("background_documents", [])],
-        ]
+    summary, recommendations = _summary(plan, n, counts_words, as_of, previous, changes, bool(for_closure))
+    background = (
+        *(f"{rev.source} ({rev.label})" for rev in history.revisions),
+        *(str(b) for b in meta.get("background_documents", [])),
     )
     contact = (
         meta.get("contact") or meta.get("author") or "Contact details: not given (add `contact` to the meta file)."
@@ -241,10 +254,10 @@ def paper_content(
         revision_title=revision.title,
         previous_label=previous.label if previous else None,
         columns=revision.columns,
-        records=tuple(records),
+        records=records,
         closed=closed,
-        summary=str(summary),
-        recommendations=str(recommendations),
+        summary=str(meta.get("summary") or summary),
+        recommendations=str(meta.get("recommendations") or recommendations),
         introduction=(
             f"This report sets out progress on the {n} recommendations of the {plan.name}, using revision {revision.label} "
             f"of the action plan ({revision.source}).",
@@ -255,20 +268,65 @@ def paper_content(
         + (f" {len(closed)} have been closed by the Committee." if closed else ""),
         counts_now=counts_now,
         counts_before=counts_before,
-        theme_counts=theme_counts,
-        status_moves=tuple(moves),
-        slipped=tuple(slipped),
-        new_progress=tuple(progress),
-        attention=tuple(attention),
+        theme_counts=status_by_theme(flagged)[:-1],
+        status_moves=changes.moves,
+        slipped=changes.slipped,
+        new_progress=changes.progress,
+        attention=_attention(open_records),
         for_closure=for_closure,
         background=background,
         contact=tuple(contact if isinstance(contact, list) else [str(contact)]),
     )
 
 
+def _summary(
+    plan: Plan,
+    n: int,
+    counts_words: str,
+    as_of: date,
+    previous: Revision | None,
+    changes: _Changes,
+    for_closure: bool,
+) -> tuple[str, str]:
+    """The generated Summary and Recommendation(s) (the meta file may give its own)."""
+    since = ""
+    if previous is not None:
+        since = (
+            f" Since the last report ({previous.label}) {len(changes.moves)} recommendation(s) changed status, "
+            f"{len(changes.slipped)} timescale(s) changed and {len(changes.progress)} have new progress."
+        )
+    summary = (
+        f"This paper reports progress on the {n} recommendations of the {plan.name}, "
+        f"as at {as_of.strftime('%d %B %Y').lstrip('0')}: {counts_words}.{since}"
+    )
+    recommendations = (
+        f"The Committee is asked to NOTE the progress made against the recommendations of the {plan.name}"
+        + (", and to AGREE whether the recommendations listed in section 5 can be closed." if for_closure else ".")
+    )
+    return summary, recommendations
+
+
+def _diff(store: Store, history: History, previous: Revision | None) -> Diff | None:
+    """The changes since `previous`: from the history when it is one of its revisions, else read for it."""
+    if previous is None:
+        return None
+    if previous.id in {r.id for r in history.revisions}:
+        return diff(history, previous, history.last)
+    return diff_revisions(
+        previous, history.last, store.records(previous), history.records[-1], first_ends(history, history.last)
+    )
+
+
+def _records_of(store: Store, history: History, revision: Revision) -> Sequence[Record]:
+    if revision.id in {r.id for r in history.revisions}:
+        return history.records_of(revision)
+    return store.records(revision)
+
+
 def build_paper(
     store: Store,
     out: Path,
+    *,
     plan: str | None = None,
     label: str | None = None,
     since: str | None = None,
@@ -278,7 +336,6 @@ def build_paper(
     pdf: bool = False,
     include_drafts: bool = False,
     progress: Callable[[str], None] | None = None,
-    *,
     pdf_timeout: float = PDF_TIMEOUT,
 ) -> tuple[Path, Path | None, list[str]]:
     """Write the committee paper for a revision; return the .docx, the .pdf (if asked for) and notes.
@@ -294,15 +351,12 @@ def build_paper(
         check_target(out.with_suffix(".pdf"))
     chosen = store.resolve_plan(plan)
     revision = store.revision(chosen, label, include_drafts=include_drafts)
-    ordered = store.revisions(chosen, include_drafts=include_drafts)
-    if since is not None:
-        previous: Revision | None = store.revision(chosen, since, include_drafts=include_drafts)
-    else:
-        index = [r.id for r in ordered].index(revision.id)
-        previous = ordered[index - 1] if index > 0 else None
+    history = load_history(store, chosen, revision, include_drafts=include_drafts)
+    before = store.revision(chosen, since, include_drafts=include_drafts) if since is not None else None
+    previous = before or previous_revision(history, revision)
     when = as_of or meeting_date(meta) or date.today()
     say("gathering")
-    content = paper_content(store, chosen, revision, previous, when, meta, include_drafts)
+    content = paper_content(store, history, previous, as_of=when, meta=meta)
     say("writing the Word document")
     try:
         docx, notes = write_paper(out, content, template, meta.get("styles"))
@@ -315,7 +369,7 @@ def build_paper(
     return docx, made_pdf, notes
 
 
-def close_records(store: Store, ids: list[str], agreed: str, plan: str | None = None) -> tuple[Plan, Revision]:
+def close_records(store: Store, ids: list[str], agreed: str, *, plan: str | None = None) -> tuple[Plan, Revision]:
     """Record that the committee agreed these recommendations are closed (every id must be in the latest revision)."""
     chosen = store.resolve_plan(plan)
     latest = store.revision(chosen, None)

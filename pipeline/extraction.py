@@ -9,7 +9,7 @@ from pipeline.extract import read_pdf
 from pipeline.isolation import Limits, run_isolated
 from pipeline.normalise import rows_to_records
 from pipeline.records import Extraction, Source, SourceDocument
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings, default_settings
 from pipeline.validate import check_records
 
 
@@ -27,7 +27,7 @@ def extract_plan(
 
     `pages` limits the search to those pages; `tables` names the tables the plan is taken from.
     """
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     limits = limits or Limits()
     doc = read_pdf(
         path,
@@ -64,7 +64,7 @@ def extract_isolated(
     limits = limits or Limits()
     kwargs = {
         "password": password,
-        "settings": settings or load_settings(),
+        "settings": settings or default_settings(),
         "limits": limits,
         "pages": pages,
         "tables": tables,

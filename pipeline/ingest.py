@@ -11,12 +11,13 @@ from pathlib import Path
 
 from pipeline.errors import InputError, PipelineError
 from pipeline.extraction import extract_isolated, extract_plan
+from pipeline.history import build_history, diff, diff_revisions, first_ends, previous
 from pipeline.isolation import Limits
-from pipeline.records import Diff, Extraction, Plan, Record, Revision
-from pipeline.settings import Settings, load_settings
+from pipeline.matching import match_records
+from pipeline.records import Diff, Extraction, History, NewRevision, Plan, Record, Revision
+from pipeline.settings import Settings, default_settings
 from pipeline.store import AlreadyStoredError, Store, describe_url
 from pipeline.timescales import Conventions, clean_timescale, read_period
-from pipeline.views import diff_revisions, lineages, match_records
 
 # A file joins an existing plan when at least this share of its records match that plan's latest revision.
 PLAN_MATCH = 0.5
@@ -82,6 +83,7 @@ def _choose_plan(store: Store, records: Sequence[Record], title: str) -> tuple[s
 def ingest_file(
     store: Store,
     path: str | Path,
+    *,
     plan: str | None = None,
     label: str | None = None,
     as_of: str | None = None,
@@ -90,14 +92,15 @@ def ingest_file(
     settings: Settings | None = None,
 ) -> Ingested:
     """Given a plan PDF, extract, check and store it as a revision; return what was stored and what changed."""
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     extraction = extract_plan(path, password=password, settings=settings)
-    return ingest_extraction(store, extraction, path, plan, label, as_of, replace)
+    return ingest_extraction(store, extraction, path, plan=plan, label=label, as_of=as_of, replace=replace)
 
 
 def ingest_batch(
     store: Store,
     files: Sequence[Path],
+    *,
     plan: str | None = None,
     label: str | None = None,
     as_of: str | None = None,
@@ -108,7 +111,6 @@ def ingest_batch(
     limits: Limits | None = None,
     isolate: bool = True,
     on_extracted: Callable[[Path], None] | None = None,
-    *,
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
 ) -> list[tuple[Path, Ingested | PipelineError]]:
@@ -117,7 +119,7 @@ def ingest_batch(
     A bad file is reported in the result and the batch carries on. `pages` and `tables` restrict where each
     file's plan is looked for (see `extract_plan`).
     """
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     limits = limits or Limits()
 
     def extract_one(path: Path) -> Extraction | PipelineError:
@@ -136,12 +138,13 @@ def ingest_batch(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         extracted = list(pool.map(extract_one, files))
     results: list[tuple[Path, Ingested | PipelineError]] = []
-    for path, got in zip(files, extracted):
+    for path, got in zip(files, extracted, strict=True):
         if isinstance(got, PipelineError):
             results.append((path, got))
             continue
         try:
-            results.append((path, ingest_extraction(store, got, path, plan, label, as_of, replace)))
+            stored = ingest_extraction(store, got, path, plan=plan, label=label, as_of=as_of, replace=replace)
+            results.append((path, stored))
         except PipelineError as error:
             results.append((path, error))
     return results
@@ -151,6 +154,7 @@ def ingest_extraction(
     store: Store,
     extraction: Extraction,
     path: str | Path,
+    *,
     plan: str | None = None,
     label: str | None = None,
     as_of: str | None = None,
@@ -175,19 +179,17 @@ def ingest_extraction(
     else:
         plan_name, note = _choose_plan(store, extraction.records, source.title)
     try:
-        revision = store.add_revision(
-            plan_name,
-            label,
-            when,
-            source.title,
-            Path(source.path).name,
-            source.sha256,
-            source.pages,
-            source.columns,
-            extraction.records,
-            extraction.issues,
-            replace=replace,
+        new = NewRevision(
+            title=source.title,
+            source=Path(source.path).name,
+            sha256=source.sha256,
+            pages=source.pages,
+            columns=source.columns,
+            records=extraction.records,
+            issues=extraction.issues,
+            as_of=when,
         )
+        revision = store.add_revision(plan_name, label, new, replace=replace)
     except AlreadyStoredError as stored:
         existing = stored.revision
         note = f"already stored as revision {existing.label} of plan {existing.plan!r}: nothing changed"
@@ -195,45 +197,43 @@ def ingest_extraction(
     return Ingested(revision, extraction, note, False, diff_with_previous(store, revision))
 
 
+def load_history(store: Store, plan: Plan, upto: Revision | None = None, *, include_drafts: bool = False) -> History:
+    """Given a plan, return its history: revisions in order (up to and including `upto`) with their records,
+    each recommendation followed through them. Two queries, however many revisions."""
+    revisions = store.revisions(plan, include_drafts=include_drafts or bool(upto and upto.draft))
+    if upto is not None:
+        ids = [r.id for r in revisions]
+        revisions = revisions[: ids.index(upto.id) + 1] if upto.id in ids else [*revisions, upto]
+    by_revision = store.records_of(revisions)
+    return build_history(plan, [(r, by_revision[r.id]) for r in revisions])
+
+
 def history_of(
-    store: Store, plan: Plan, upto: Revision | None = None, include_drafts: bool = False
+    store: Store, plan: Plan, upto: Revision | None = None, *, include_drafts: bool = False
 ) -> list[tuple[Revision, list[Record]]]:
     """Given a plan, return its revisions in order (up to and including `upto`) with their records."""
-    out: list[tuple[Revision, list[Record]]] = []
-    for rev in store.revisions(plan, include_drafts=include_drafts):
-        out.append((rev, store.records(rev)))
-        if upto is not None and rev.id == upto.id:
-            break
-    return out
+    found = load_history(store, plan, upto, include_drafts=include_drafts)
+    return [(rev, list(recs)) for rev, recs in zip(found.revisions, found.records, strict=True)]
 
 
-def diff_between(store: Store, plan: Plan, old: Revision, new: Revision, include_drafts: bool = False) -> Diff:
+def diff_between(store: Store, plan: Plan, old: Revision, new: Revision, *, include_drafts: bool = False) -> Diff:
     """Given two revisions of a plan, return the changes from old to new (slippage measured from the first end)."""
-    history = history_of(store, plan, new, include_drafts=include_drafts)
-    originals: dict[str, str | None] = {}
-    labels = [rev.label for rev, _ in history]
-    for line in lineages(history):
-        if new.label in line:
-            ends = [line[lab].timescale.end for lab in labels if lab in line and line[lab].timescale.end]
-            originals[line[new.label].id] = ends[0] if ends else None
-    old_records = next((recs for rev, recs in history if rev.id == old.id), None)
-    if old_records is None:
-        old_records = store.records(old)
-    return diff_revisions(old, new, old_records, history[-1][1], originals)
+    found = load_history(store, plan, new, include_drafts=include_drafts)
+    if old.id in {r.id for r in found.revisions}:
+        return diff(found, old, new)
+    return diff_revisions(old, new, store.records(old), found.records_of(new), first_ends(found, new))
 
 
 def diff_with_previous(store: Store, revision: Revision) -> Diff | None:
     """Given a stored revision, return its changes against the revision before it (None for the first)."""
     plan = store.resolve_plan(revision.plan)
-    ordered = store.revisions(plan, include_drafts=revision.draft)
-    index = next(i for i, r in enumerate(ordered) if r.id == revision.id)
-    if index == 0:
-        return None
-    return diff_between(store, plan, ordered[index - 1], revision, include_drafts=revision.draft)
+    found = load_history(store, plan, revision, include_drafts=revision.draft)
+    before = previous(found, revision)
+    return diff(found, before, revision) if before is not None else None
 
 
 def diff_labels(
-    store: Store, plan: str | None, old: str | None = None, new: str | None = None, include_drafts: bool = False
+    store: Store, plan: str | None, old: str | None = None, new: str | None = None, *, include_drafts: bool = False
 ) -> Diff:
     """Given revision labels (either may be None: NEW is then the latest, OLD the one before NEW), return the diff."""
     chosen = store.resolve_plan(plan)

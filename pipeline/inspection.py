@@ -17,7 +17,7 @@ from pipeline.extract import read_pdf
 from pipeline.isolation import Limits, run_isolated
 from pipeline.normalise import rows_to_records
 from pipeline.records import Record, SourceDocument, Table
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings, default_settings
 
 ProgressFn = Callable[[int, int], None]
 ProgressBar = Callable[[str], AbstractContextManager[ProgressFn]]
@@ -60,7 +60,7 @@ def inspect_pdf(
     `progress`, given a label, opens a context yielding a (done, total) callback: once for reading, once for drawing.
     Raises an InputError subclass for a file that cannot be read, as `extract` does.
     """
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     limits = limits or Limits()
     name = Path(path).name
     bar: ProgressBar = progress or (lambda _label: nullcontext(lambda _done, _total: None))

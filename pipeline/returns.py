@@ -31,9 +31,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.cleaning import clean_text
 from pipeline.errors import InputError
-from pipeline.export.owner_workbook import DATA_SHEET, INPUT_COLUMNS, MARKER, META_SHEET, SIGNATURE
+from pipeline.export.owner_workbook import DATA_SHEET, FINGERPRINTED, ID, INPUT_COLUMNS, MARKER, META_SHEET, SIGNATURE
 from pipeline.isolation import LimitError, Limits, run_isolated
-from pipeline.views import context_fingerprint, squash
+from pipeline.matching import context_fingerprint, squash
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
@@ -45,7 +45,6 @@ MAX_RETURN_COLUMNS = 100
 MAX_RETURN_CELLS = 200_000
 # Time and memory for reading one returned workbook in its child process.
 RETURN_LIMITS = Limits(seconds=60.0, memory_mb=512)
-CONTEXT_NAMES = ("ID", "Recommendation", "Proposed actions", "Timescale", "Status", "Progress to date")
 _SCAN_CHUNK = 1024 * 1024
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{0,3})(\d+)["']""")
@@ -270,7 +269,7 @@ def _meta(wb: Workbook, name: str) -> tuple[dict[str, str], dict[str, tuple[str,
     in_table = False
     for row in sheet.iter_rows(values_only=True):
         key, value = _text(row[0] if row else None), _text(row[1] if len(row) > 1 else None)
-        if key == "ID" and value == "fingerprint":
+        if key == ID and value == "fingerprint":
             in_table = True
         elif in_table and key:
             prints[key] = (*prints.get(key, ()), value)  # an ID printed twice: a revision stored before ids were unique
@@ -319,7 +318,7 @@ def read_return(path: str | Path) -> ReturnedWorkbook:
         raise WorkbookError(
             str(path), "has no sheet with the ID and update columns: return the workbook you were sent"
         ) from None
-    missing = [n for n in CONTEXT_NAMES if n.lower() not in columns]
+    missing = [n for n in FINGERPRINTED if n.lower() not in columns]
     if missing:
         notes.append(f"context columns missing: {', '.join(missing)}")
     rows: list[ReturnedRow] = []
@@ -327,7 +326,7 @@ def read_return(path: str | Path) -> ReturnedWorkbook:
         ident = _text(ws.cell(r, columns["id"]).value)
         if not ident:
             continue
-        context = [_text(ws.cell(r, columns[n.lower()]).value) if n.lower() in columns else "" for n in CONTEXT_NAMES]
+        context = [_text(ws.cell(r, columns[n.lower()]).value) if n.lower() in columns else "" for n in FINGERPRINTED]
         inputs: dict[str, str] = {}
         formulas: dict[str, str] = {}
         for name, _ in INPUT_COLUMNS:

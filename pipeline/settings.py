@@ -73,16 +73,37 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         raise ConfigError(str(path), f"cannot read the {what} ({error}); fix it or leave it out") from None
 
 
+def find_config(given: str | Path | None) -> Path | None:
+    """Given the config file a user named (or None), return the one to read: it, else `actionplan.toml` in the
+    working directory when there is one, else None. Only the command line looks there; library code is
+    given its settings."""
+    if given:
+        return Path(given)
+    here = Path(CONFIG_NAME)
+    return here if here.is_file() else None
+
+
+@cache
+def default_settings() -> Settings:
+    """Return the built-in settings (the package's defaults.toml), read once."""
+    return _build(_defaults(), "defaults.toml")
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
-    """Given an optional config path, return the settings (defaults, then `actionplan.toml`, then PATH)."""
+    """Given a config file (or None: the defaults), return the settings: the defaults, then the file's."""
+    if path is None:
+        return default_settings()
+    config = Path(path)
     data = _defaults()
-    config = Path(path) if path else Path(CONFIG_NAME)
-    if path or config.is_file():
-        given = read_toml(config, "config file")
-        wrong = _wrong_shape(data, given, [])
-        if wrong:
-            raise ConfigError(str(config), f"{wrong}; see the README's configuration section")
-        data = _merge(data, given)
+    given = read_toml(config, "config file")
+    wrong = _wrong_shape(data, given, [])
+    if wrong:
+        raise ConfigError(str(config), f"{wrong}; see the README's configuration section")
+    return _build(_merge(data, given), str(config))
+
+
+def _build(data: dict[str, Any], config: str) -> Settings:
+    """Given merged settings data and where it came from, return them ready to use."""
     try:
         headers = {field: tuple(str(s) for s in words) for field, words in data["headers"].items()}
         labels = data["labels"]
@@ -102,7 +123,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
             conventions=_conventions(data["timescales"]),
         )
     except (KeyError, TypeError, ValueError, re.error) as error:
-        raise ConfigError(str(config), f"bad setting ({error}); see the README's configuration section") from None
+        raise ConfigError(config, f"bad setting ({error}); see the README's configuration section") from None
 
 
 def kind_of(value: Any) -> str:

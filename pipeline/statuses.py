@@ -6,7 +6,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-VALUES = ("complete", "partly_complete", "in_progress", "not_started", "not_reported", "unknown")
+# The status vocabulary, in reporting order, each value with the word every output shows for it (a status is
+# always a word; colours only repeat it). schemas/record.schema.json lists the same values (a test checks).
+STATUS_WORDS = {
+    "complete": "complete",
+    "partly_complete": "partly complete",
+    "in_progress": "in progress",
+    "not_started": "not started",
+    "not_reported": "not reported",
+    "unknown": "unknown",
+}
+VALUES = tuple(STATUS_WORDS)
 _RAG_LETTERS = {"r": "Red", "a": "Amber", "g": "Green", "b": "Blue"}
 
 

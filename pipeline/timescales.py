@@ -75,7 +75,10 @@ _FY = r"(?:fy\s*|financial year\s*)?(?P<y1>\d{4}|\d{2})\s*[/-]\s*(?P<y2>\d{4}|\d
 
 
 def _period(text: str, conv: Conventions) -> tuple[date, date, str] | None:
-    """Given one normalised period ("april 2015", "autumn 14", "q3 2015/16"), return start, end and rule."""
+    """Given one normalised period ("april 2015", "autumn 14", "q3 2015/16"), return start, end and rule.
+
+    Long on purpose: one flat list of the forms a period is printed in, tried in order, each with the rule
+    that says how it was read; split up, the order that settles which form wins would be harder to see."""
     m = re.fullmatch(rf"(?:q|quarter\s*)(?P<q>[1-4])\s*(?:of\s*)?{_FY}", text)
     if m:
         y1, y2, q = _year(m["y1"]), _year(m["y2"]), int(m["q"])

@@ -14,7 +14,7 @@ from pipeline.committee import build_paper
 from pipeline.extract import read_pdf
 from pipeline.extract.content import chars_to_words
 from pipeline.normalise import rows_to_records
-from pipeline.records import SourceDocument, SourceRow
+from pipeline.records import NewRevision, SourceDocument, SourceRow
 from pipeline.settings import load_settings
 from pipeline.store import Store
 from pipeline.update_round import make_tracker
@@ -56,7 +56,7 @@ def test_text_with_nul_goes_through_the_store_the_tracker_and_the_paper(tmp_path
     assert all("\x00" not in t and "\x07" not in t for t in texts)
     assert "Progress is good" in records[0].recommendation
     store = Store(url)  # SQLite, and PostgreSQL (which refuses a NUL outright)
-    store.add_revision("Plan", "r1", None, doc.title, "plan.pdf", doc.sha256, doc.pages, doc.columns, records, [])
+    store.add_revision("Plan", "r1", NewRevision(doc.title, "plan.pdf", doc.sha256, doc.pages, doc.columns, records))
     path = make_tracker(store, tmp_path / "tracker.xlsx").path
     book = openpyxl.load_workbook(path)
     cells = [c.value for row in book.worksheets[0].iter_rows() for c in row]

@@ -18,9 +18,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from pipeline.cli import main
-from pipeline.extraction import extract_plan
 from pipeline.records import to_jsonable
-from tests.conftest import DATA, require_tool
+from tests.conftest import DATA, require_tool, shared_extraction
 
 PLAN = DATA / "kcc-2015.pdf"
 
@@ -32,7 +31,7 @@ def run(*args: str) -> click.testing.Result:
 def test_json_output_equals_library_result() -> None:
     result = run("extract", str(PLAN))
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == to_jsonable(extract_plan(PLAN))
+    assert json.loads(result.stdout) == to_jsonable(shared_extraction(PLAN))
     assert "27 records" in result.stderr
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -13,6 +14,7 @@ import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, cast
 
 import pikepdf
 import pytest
@@ -20,10 +22,14 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.extraction import extract_plan
+from pipeline.isolation import CAN_CAP_MEMORY
 from pipeline.store import Store
 from tests.conftest import DATA
 
 FUZZ_CASES = 520
+# The cases are dealt into shares, one test each, so parallel workers split them.
+FUZZ_SHARES = 4
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +42,9 @@ def small_plans(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]
         pdf.save(
             folder / "plain.pdf", compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.generalized
         )
+    # One extraction here first: the child forked for each case then inherits what a first extraction loads
+    # (the word list used to mend broken words), instead of loading it again 500 times.
+    extract_plan(folder / "small.pdf")
     return (folder / "small.pdf").read_bytes(), (folder / "plain.pdf").read_bytes()
 
 
@@ -70,9 +79,16 @@ def _mutations(small: bytes, plain: bytes) -> Iterator[tuple[str, bytes]]:
         yield f"garbage-{i}", small + bytes(rng.randrange(256) for _ in range(rng.randint(1, 5000)))
 
 
-def test_fuzzed_pdfs_end_in_records_or_one_clean_error(small_plans: tuple[bytes, bytes], tmp_path: Path) -> None:
-    cases = list(_mutations(*small_plans))
-    assert len(cases) >= 500
+def test_there_are_enough_fuzz_cases(small_plans: tuple[bytes, bytes]) -> None:
+    assert sum(1 for _ in _mutations(*small_plans)) == FUZZ_CASES >= 500
+
+
+@pytest.mark.parametrize("share", range(FUZZ_SHARES))
+def test_fuzzed_pdfs_end_in_records_or_one_clean_error(
+    share: int, small_plans: tuple[bytes, bytes], tmp_path: Path
+) -> None:
+    """Every case through the CLI as users run it (each PDF read in a child under limits), a share per test."""
+    cases = list(itertools.islice(_mutations(*small_plans), share, None, FUZZ_SHARES))
     runner = CliRunner()
     outcomes = {"records": 0, "error": 0}
     for name, data in cases:
@@ -85,7 +101,7 @@ def test_fuzzed_pdfs_end_in_records_or_one_clean_error(small_plans: tuple[bytes,
         assert "Traceback" not in result.output, name
         if result.exit_code == 0:
             records = json.loads(out.read_text(encoding="utf-8"))["records"]
-            assert isinstance(records, list), name
+            assert records and all(r["id"] for r in records), name
             outcomes["records"] += 1
         else:
             assert result.exit_code == 2, (name, result.output)
@@ -123,11 +139,24 @@ def _page_with_stream(stream: bytes, filters: bytes = b"") -> bytes:
     )
 
 
-def _bomb_stream() -> bytes:
+def _bomb_stream(megabytes: int = 3000) -> bytes:
+    """A Flate stream of about 4.5 MB that expands to `megabytes` MB of path operators.
+
+    Each megabyte is compressed alone (a full flush resets the compressor), so its compressed bytes are the same
+    every time: compress it once, repeat it, and end with an empty final block and the checksum of the whole.
+    """
+    chunk = b"0 0 m " * 174763  # about 1 MB
     squeeze = zlib.compressobj(9)
-    chunk = b"0 0 m " * 174763  # about 1 MB of path operators
-    parts = [squeeze.compress(chunk) for _ in range(3000)]
-    return b"".join(parts) + squeeze.flush()
+    first = squeeze.compress(chunk) + squeeze.flush(zlib.Z_FULL_FLUSH)  # with the 2-byte zlib header
+    again = squeeze.compress(chunk) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    checksum = 1
+    for _ in range(megabytes):
+        checksum = zlib.adler32(chunk, checksum)
+    return first + again * (megabytes - 1) + b"\x03\x00" + checksum.to_bytes(4, "big")
+
+
+def test_the_bomb_stream_is_a_valid_flate_stream() -> None:
+    assert zlib.decompress(_bomb_stream(3)) == b"0 0 m " * 174763 * 3
 
 
 def _run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
@@ -139,10 +168,10 @@ def test_decompression_bomb_is_stopped_within_its_limits(tmp_path: Path) -> None
     bomb.write_bytes(_page_with_stream(_bomb_stream(), b" /Filter /FlateDecode"))
     assert bomb.stat().st_size < 10 * 1024 * 1024
     proc = _run("extract", str(bomb), "--memory-limit", "400", "--time-limit", "60", "-o", str(tmp_path / "o.json"))
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.count("\n") == 1 and (
-        "memory" in proc.stderr or "longer than" in proc.stderr or "no text" in proc.stderr
-    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+    # Where memory can be capped, that cap stops it at once; elsewhere only the time limit can.
+    fired = "needed more than 400 MB of memory" if CAN_CAP_MEMORY else "took longer than 60 s"
+    assert proc.stderr.startswith(f"actionplan: {bomb}: {fired}"), proc.stderr
     assert not (tmp_path / "o.json").exists()
 
 
@@ -174,7 +203,7 @@ def test_thousands_of_empty_pages(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "3000 pages" in refused.stderr and "--max-pages" in refused.stderr
     read = _run("extract", str(pdf), "--time-limit", "120")
     assert read.returncode == 2 and read.stderr.count("\n") == 1
-    assert "no text" in read.stderr or "longer than" in read.stderr
+    assert "no text" in read.stderr, read.stderr  # read to the end within the time limit, not stopped by it
 
 
 def test_oversized_file_is_refused(tmp_path: Path) -> None:
@@ -259,9 +288,9 @@ def test_interrupted_ingest_leaves_the_store_as_it_was(how: str, tmp_path: Path)
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None
+    stdout = cast(IO[str], proc.stdout)
     deadline = time.time() + 120
-    while "half-written" not in proc.stdout.readline():
+    while "half-written" not in stdout.readline():
         assert time.time() < deadline and proc.poll() is None
     proc.send_signal(getattr(signal, how))
     proc.communicate(timeout=60)

@@ -14,7 +14,7 @@ from pipeline.extraction import extract_plan
 from pipeline.owners import owner_key, owner_keys, slug
 from pipeline.settings import load_settings
 from pipeline.statuses import parse_status
-from tests.conftest import DATA, KCC_OWNER_KEYS
+from tests.conftest import DATA, KCC_OWNER_KEYS, shared_extraction
 
 SETTINGS = load_settings()
 
@@ -112,7 +112,7 @@ def test_cross_refs(own: str, text: str, refs: tuple[str, ...]) -> None:
 
 
 def test_kcc_2015_figures() -> None:
-    extraction = extract_plan(DATA / "kcc-2015.pdf")
+    extraction = shared_extraction("kcc-2015")
     records = {r.id: r for r in extraction.records}
     values = Counter(r.status.value for r in extraction.records)
     assert values == {"complete": 4, "partly_complete": 1, "in_progress": 17, "not_reported": 5}
@@ -184,7 +184,7 @@ def test_a_record_with_a_bad_field_breaks_the_schema() -> None:
     from pipeline.records import Status
     from pipeline.validate import schema_issues
 
-    record = extract_plan(DATA / "kcc-2015.pdf").records[0]
+    record = shared_extraction("kcc-2015").records[0]
     assert schema_issues(record) == []
     broken = replace(record, status=Status("Ongoing", "sort of", None), pages=())
     issues = schema_issues(broken)

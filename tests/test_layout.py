@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.columns import ColumnGeom, columns_from_header
-from pipeline.extract.content import hide_under
+from pipeline.extract.content import shown_rules
 from pipeline.extract.geometry import Fill, Rule, Word, words_to_lines
 from pipeline.extract.grid import row_separators
 from pipeline.extract.header import Header, classify, find_headers
@@ -192,7 +192,7 @@ def test_row_rules_across_the_table_merged_first_cells_and_nested_tables() -> No
 
 def test_a_rule_under_a_later_fill_is_hidden() -> None:
     rules = [Rule(False, 211, 12, 937), Rule(True, 215, 95, 212), Rule(False, 95, 12, 937)]
-    shown = hide_under(rules, Fill(13, 192, 937, 337))
+    shown = shown_rules(list(enumerate(rules)), [(len(rules), Fill(13, 192, 937, 337))])  # the fill painted last
     assert Rule(False, 211, 12, 937) not in shown
     assert Rule(True, 215, 95, 192) in shown
     assert Rule(False, 95, 12, 937) in shown

@@ -204,3 +204,21 @@ def test_a_nested_table_row_is_a_line_of_its_own() -> None:
 def test_owner_line_breaks_by_the_columns_text_extent(texts: tuple[str, ...], extent: float, want: list[str]) -> None:
     cell = lines(*texts)  # 5 points a character
     assert split_owners([cell], right=extent, bullets=BULLETS) == want
+
+
+def test_word_list_is_pyspellcheckers_english() -> None:
+    """The shipped word list holds exactly pyspellchecker's English words; ACTIONPLAN_REGENERATE=1 rewrites it."""
+    import gzip
+    import json
+    import os
+    from importlib import resources
+
+    from pipeline.normalise.text import WORD_LIST
+
+    source = resources.files("spellchecker").joinpath("resources/en.json.gz").read_bytes()
+    expected = ("\n".join(sorted(w.lower() for w in json.loads(gzip.decompress(source)))) + "\n").encode()
+    shipped = resources.files("pipeline.normalise").joinpath(WORD_LIST)
+    if os.environ.get("ACTIONPLAN_REGENERATE"):
+        with gzip.GzipFile(str(shipped), "wb", mtime=0) as out:
+            out.write(expected)
+    assert gzip.decompress(shipped.read_bytes()) == expected

@@ -23,12 +23,11 @@ from pipeline.errors import ConfigError, InputError, OutputError
 from pipeline.export.atomic import write_atomic
 from pipeline.export.recordfile import extraction_to_csv
 from pipeline.export.template import read_template
-from pipeline.extraction import extract_plan
 from pipeline.ingest import ingest_extraction, ingest_file
 from pipeline.records import Extraction, Status
 from pipeline.settings import load_settings
 from pipeline.store import Store
-from tests.conftest import DATA
+from tests.conftest import DATA, shared_extraction
 
 PLAN = DATA / "kcc-2015.pdf"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -38,9 +37,9 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def plan() -> Extraction:
-    return extract_plan(PLAN)
+    return shared_extraction(PLAN)
 
 
 def _hostile(extraction: Extraction, progress: str = "+44 0 1234 with more") -> Extraction:
@@ -304,7 +303,7 @@ def test_zip_bomb_template_is_refused_before_it_is_parsed(tmp_path: Path, monkey
     def parse(*_args: Any) -> Any:
         raise AssertionError("python-docx was given a zip bomb")
 
-    monkeypatch.setattr("pipeline.export.paper.Document", parse)
+    monkeypatch.setattr("pipeline.export.docx_parts.Document", parse)
     with pytest.raises(InputError, match="zip bomb"):
         read_template(_bomb(tmp_path / "bomb.docx"))
 

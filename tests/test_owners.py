@@ -12,7 +12,7 @@ from pipeline.errors import OutputError
 from pipeline.extraction import extract_plan
 from pipeline.normalise import interpret
 from pipeline.owners import fold, owner_files, unify_keys
-from pipeline.records import Record
+from pipeline.records import NewRevision, Record
 from pipeline.settings import load_settings
 from pipeline.store import Store
 from pipeline.update_round import make_owner_workbooks
@@ -90,7 +90,7 @@ def _store_with_owners(tmp_path: Path) -> tuple[Store, list[Record]]:
     store = Store(f"sqlite:///{tmp_path / 'store.db'}")
     source = extraction.source
     store.add_revision(
-        "Owners plan", "r1", None, source.title, "owners.pdf", "0" * 64, source.pages, source.columns, read, []
+        "Owners plan", "r1", NewRevision(source.title, "owners.pdf", "0" * 64, source.pages, source.columns, read)
     )
     return store, read
 

@@ -18,9 +18,9 @@ from pipeline.cli import main
 from pipeline.committee import build_paper, close_records
 from pipeline.extraction import extract_plan
 from pipeline.ingest import ingest_file
+from pipeline.matching import squash
 from pipeline.store import Store
 from pipeline.update_round import make_owner_workbooks
-from pipeline.views import squash
 from tests.conftest import DATA, require_tool
 
 META = """

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -20,9 +19,10 @@ from pipeline import store as store_module
 from pipeline.cli import main
 from pipeline.errors import PipelineError
 from pipeline.ingest import as_of_from_title, diff_between, history_of, ingest_file
+from pipeline.records import NewRevision, Removed
 from pipeline.store import Store, metadata
 from pipeline.views import diff_to_jsonable, flags_frame, history_frame
-from tests.conftest import DATA, PG_ENV
+from tests.conftest import DATA
 from tests.renderings import STANDARD, Variant, render
 
 REVISIONS = ["kcc-2014", "kcc-2015", "kcc-2015q4"]
@@ -155,7 +155,7 @@ def test_renumbered_and_dropped_recommendations(url: str, tmp_path: Path) -> Non
     done = ingest_file(store, pdf)
     assert done.diff is not None
     changes = {(c.id, c.change) for c in done.diff.changes}
-    removed = {c.old["recommendation"][:30] for c in done.diff.changes if c.change == "removed"}
+    removed = {c.record.recommendation[:30] for c in done.diff.changes if isinstance(c, Removed)}
     assert {i for i, k in changes if k == "removed"} == {"R3", "R27"}
     assert len(removed) == 2
     renumbered = {(c.detail["old_id"], c.id) for c in done.diff.changes if c.change == "renumbered"}
@@ -378,18 +378,13 @@ def test_an_empty_revision_label_is_refused(url: str) -> None:
         with pytest.raises(PipelineError, match="label"):
             ingest_file(store, DATA / "kcc-2015.pdf", label=label)
     with pytest.raises(PipelineError, match="cannot be empty"):
-        store.add_revision("Plan", " ", None, "t", "f.pdf", "0" * 64, 1, (), (), ())
+        store.add_revision("Plan", " ", NewRevision("t", "f.pdf", "0" * 64, 1, (), ()))
     assert store.plans() == []
     store.close()
 
 
-def test_first_use_of_an_empty_postgresql_by_three_runs_at_once() -> None:
-    pg = os.environ.get(PG_ENV)
-    if not pg:
-        reason = f"no PostgreSQL server configured (set {PG_ENV}; .ci/run does)"
-        if os.environ.get("ACTIONPLAN_REQUIRE_ALL") == "1":
-            pytest.fail(f"ACTIONPLAN_REQUIRE_ALL=1 but {reason}")
-        pytest.skip(reason)
+def test_first_use_of_an_empty_postgresql_by_three_runs_at_once(pg_url: str) -> None:
+    pg = pg_url
     for _round in range(6):  # the race was lost about one time in three
         engine = sa.create_engine(pg)
         metadata.drop_all(engine)

@@ -7,7 +7,7 @@ import io
 import shutil
 import subprocess
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ def test_master_tracker_reads_back(store: Store, tmp_path: Path) -> None:
     assert not ws.merged_cells.ranges
     by_id = {r["ID"]: r for r in rows}
     assert by_id["R3"]["Overdue"] == "Yes" and by_id["R4"]["Ongoing"] == "Yes"
-    assert isinstance(by_id["R1"]["Due"], type(by_id["R1"]["Due"])) and by_id["R1"]["Due"].year == 2015
+    assert by_id["R1"]["Due"] == datetime(2015, 4, 30)  # a date cell ("Early 2015" ends in April), not text
     assert any(dv.sqref and "J4" in str(dv.sqref) for dv in ws.data_validations.dataValidation)
     summary = wb["Summary"]
     assert summary._charts and summary["A1"].value == "Theme"

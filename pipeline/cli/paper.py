@@ -15,7 +15,6 @@ from pipeline.cli.base import (
     plan_option,
     store_option,
 )
-from pipeline.committee import build_paper, close_records
 from pipeline.export.pdf import PDF_TIMEOUT
 
 
@@ -74,6 +73,8 @@ def report(
       actionplan report --pdf --pdf-timeout 600
       actionplan report --since r2 --template council.docx -o output/paper.docx
     """
+    from pipeline.committee import build_paper
+
     opened = _open_store(store)
     show = sys.stderr.isatty()
 
@@ -84,15 +85,15 @@ def report(
     docx, made_pdf, notes = build_paper(
         opened,
         output,
-        plan,
-        label,
-        since,
-        _as_of(as_of),
-        meta,
-        template,
-        pdf,
-        include_drafts,
-        step,
+        plan=plan,
+        label=label,
+        since=since,
+        as_of=_as_of(as_of),
+        meta_path=meta,
+        template=template,
+        pdf=pdf,
+        include_drafts=include_drafts,
+        progress=step,
         pdf_timeout=pdf_timeout,
     )
     for note in notes:
@@ -117,6 +118,8 @@ def close_command(ids: tuple[str, ...], agreed: str, plan: str | None, store: st
     Example:
       actionplan close R1 R9 --agreed "Scrutiny Committee, 21 January 2016"
     """
+    from pipeline.committee import close_records
+
     opened = _open_store(store)
-    chosen, latest = close_records(opened, list(ids), agreed, plan)
+    chosen, latest = close_records(opened, list(ids), agreed, plan=plan)
     click.echo(f"closed {', '.join(ids)} in plan {chosen.name!r} (as of revision {latest.label}): {agreed}")

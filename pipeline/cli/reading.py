@@ -15,15 +15,11 @@ from pipeline.cli.base import (
     _summary,
     limit_options,
     main,
+    settings_of,
     where_options,
 )
 from pipeline.export.atomic import check_target, write_atomic
 from pipeline.export.recordfile import FORMATS, render_extraction
-from pipeline.export.text import (
-    issues_to_table,
-)
-from pipeline.inspection import describe_inspection, inspect_pdf
-from pipeline.settings import load_settings
 
 
 @main.command()
@@ -58,7 +54,7 @@ def extract(
       actionplan extract input/kcc-2015.pdf --format csv -o output/kcc-2015.csv
       actionplan extract committee-report.pdf --pages 12-20 --table 2
     """
-    settings = load_settings(ctx.obj["config"])
+    settings = settings_of(ctx)
     limits, isolate = _limits(limit_args)
     if output is not None:
         check_target(output)  # refuse a link, folder or device before the PDF is read
@@ -98,7 +94,9 @@ def validate(
       actionplan validate input/kcc-2015.pdf
       actionplan validate input/kcc-2015.pdf --strict
     """
-    settings = load_settings(ctx.obj["config"])
+    from pipeline.export.text import issues_to_table
+
+    settings = settings_of(ctx)
     limits, isolate = _limits(limit_args)
     extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables)
     if extraction.issues:
@@ -145,7 +143,9 @@ def inspect_command(
       actionplan inspect input/kcc-2015.pdf -o output/inspect
       actionplan inspect committee-report.pdf --pages 12-20 --table 2 -o output/inspect
     """
-    settings = load_settings(ctx.obj["config"])
+    from pipeline.inspection import describe_inspection, inspect_pdf
+
+    settings = settings_of(ctx)
     limits, isolate = _limits(limit_args)
     done = inspect_pdf(
         file,

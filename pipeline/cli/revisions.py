@@ -7,7 +7,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,23 +19,15 @@ from pipeline.cli.base import (
     limit_options,
     main,
     plan_option,
+    settings_of,
     store_option,
     where_options,
 )
 from pipeline.errors import PipelineError
-from pipeline.export.text import (
-    counts_to_text,
-    diff_to_csv,
-    diff_to_text,
-    history_to_table,
-    revisions_to_table,
-)
-from pipeline.ingest import Ingested, diff_labels, history_of, ingest_batch
 from pipeline.isolation import CAN_CAP_MEMORY
-from pipeline.records import to_jsonable
-from pipeline.settings import load_settings
-from pipeline.store import describe_url
-from pipeline.views import diff_to_jsonable, history_frame, status_counts
+
+if TYPE_CHECKING:
+    from pipeline.ingest import Ingested
 
 
 def _nonblank_label(value: str | None) -> str | None:
@@ -91,9 +83,11 @@ def ingest(
       actionplan ingest plans/*.pdf --jobs 4
       actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --as-of 2016-03-31
     """
+    from pipeline.ingest import ingest_batch
+
     if label and len(files) > 1:
         raise click.UsageError("--revision names one revision: give one FILE with it")
-    settings = load_settings(ctx.obj["config"])
+    settings = settings_of(ctx)
     limits, isolate = _limits(limit_args)
     opened = _open_store(store)
     if isolate and not CAN_CAP_MEMORY:
@@ -104,15 +98,15 @@ def ingest(
         results = ingest_batch(
             opened,
             list(files),
-            plan,
-            label,
-            as_of,
-            replace,
-            password,
-            settings,
-            jobs,
-            limits,
-            isolate,
+            plan=plan,
+            label=label,
+            as_of=as_of,
+            replace=replace,
+            password=password,
+            settings=settings,
+            jobs=jobs,
+            limits=limits,
+            isolate=isolate,
             on_extracted=(lambda _p: bar.update(1)) if bar is not None else None,
             pages=pages,
             tables=tables,
@@ -131,6 +125,9 @@ def ingest(
 
 
 def _say_ingested(path: Path, done: Ingested) -> None:
+    from pipeline.export.text import counts_to_text
+    from pipeline.history import status_counts
+
     rev = done.revision
     click.echo(f"{path}: {done.plan_note}")
     if done.already_stored:
@@ -160,11 +157,14 @@ def revisions(plan: str | None, include_drafts: bool, store: str | None) -> None
     Example:
       actionplan revisions --plan "Appendix 1: Action Plan"
     """
+    from pipeline.export.text import revisions_to_table
+    from pipeline.history import status_counts
+
     opened = _open_store(store)
     chosen = opened.resolve_plan(plan)
-    rows = [
-        (rev, status_counts(opened.records(rev))) for rev in opened.revisions(chosen, include_drafts=include_drafts)
-    ]
+    found = opened.revisions(chosen, include_drafts=include_drafts)
+    by_revision = opened.records_of(found)
+    rows = [(rev, status_counts(by_revision[rev.id])) for rev in found]
     click.echo(f"Plan {chosen.name!r}")
     click.echo(revisions_to_table(rows), nl=False)
 
@@ -184,8 +184,12 @@ def diff(old: str | None, new: str | None, plan: str | None, fmt: str, include_d
       actionplan diff
       actionplan diff r1 r2 --format json
     """
+    from pipeline.export.text import diff_to_csv, diff_to_text
+    from pipeline.history import diff_to_jsonable
+    from pipeline.ingest import diff_labels
+
     opened = _open_store(store)
-    result = diff_labels(opened, plan, old, new, include_drafts)
+    result = diff_labels(opened, plan, old, new, include_drafts=include_drafts)
     if fmt == "json":
         click.echo(json.dumps(diff_to_jsonable(result), ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -207,14 +211,19 @@ def history(ident: str, plan: str | None, fmt: str, include_drafts: bool, store:
     Example:
       actionplan history R24
     """
+    from pipeline.export.text import history_to_table
+    from pipeline.history import history_to_jsonable, record_history
+    from pipeline.ingest import load_history
+    from pipeline.store import describe_url
+
     opened = _open_store(store)
     chosen = opened.resolve_plan(plan)
-    frame = history_frame(history_of(opened, chosen, include_drafts=include_drafts), ident)
-    if frame.empty:
+    rows = record_history(load_history(opened, chosen, include_drafts=include_drafts), ident)
+    if not rows:
         raise PipelineError(
             describe_url(opened.url), f"plan {chosen.name!r} has no recommendation {ident!r} in any revision"
         )
     if fmt == "json":
-        click.echo(json.dumps(to_jsonable(frame.to_dict(orient="records")), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(history_to_jsonable(rows), ensure_ascii=False, indent=2))
     else:
-        click.echo(history_to_table(frame), nl=False)
+        click.echo(history_to_table(rows), nl=False)

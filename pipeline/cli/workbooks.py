@@ -9,17 +9,22 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import (
+    LazyDefault,
     _as_of,
     _open_store,
     drafts_option,
     main,
     plan_option,
+    settings_of,
     store_option,
 )
-from pipeline.returns import RETURN_LIMITS
-from pipeline.settings import load_settings
-from pipeline.update_round import approve_draft, collect_returns, make_owner_workbooks, make_tracker
-from pipeline.update_round.collect import MARKER_NOTES
+from pipeline.isolation import Limits
+
+
+def _return_limits() -> Limits:
+    from pipeline.returns import RETURN_LIMITS
+
+    return RETURN_LIMITS
 
 
 @main.command()
@@ -60,16 +65,20 @@ def tracker(
       actionplan tracker -o output/tracker.xlsx --as-of 2016-01-15
       actionplan tracker --by-owner output/owners
     """
+    from pipeline.update_round import make_owner_workbooks, make_tracker
+
     opened = _open_store(store)
     when = _as_of(as_of)
     if by_owner is not None:
-        books = make_owner_workbooks(opened, by_owner, plan, label, when, force, load_settings(ctx.obj["config"]))
+        books = make_owner_workbooks(
+            opened, by_owner, plan=plan, label=label, as_of=when, force=force, settings=settings_of(ctx)
+        )
         click.echo(f"wrote {len(books.files)} owner workbooks for revision {books.revision.label} into {by_owner}/:")
         for key, path in books.files:
             click.echo(f"  {key}: {path.name}")
         warnings = books.warnings
     else:
-        written = make_tracker(opened, output, plan, label, when, include_drafts)
+        written = make_tracker(opened, output, plan=plan, label=label, as_of=when, include_drafts=include_drafts)
         click.echo(f"wrote {written.path} (revision {written.revision.label})")
         warnings = written.warnings
     for issue in warnings:
@@ -89,14 +98,14 @@ def tracker(
 @click.option(
     "--time-limit",
     type=click.FloatRange(1),
-    default=RETURN_LIMITS.seconds,
+    default=LazyDefault(lambda: _return_limits().seconds),
     show_default=True,
     help="Seconds one returned workbook may take to read.",
 )
 @click.option(
     "--memory-limit",
     type=click.IntRange(64),
-    default=RETURN_LIMITS.memory_mb,
+    default=LazyDefault(lambda: _return_limits().memory_mb),
     show_default=True,
     help="MB of memory reading one returned workbook may use (Linux and macOS).",
 )
@@ -117,14 +126,18 @@ def collect(
     Example:
       actionplan collect returns/*.xlsx
     """
+    from pipeline.update_round import collect_returns
+    from pipeline.update_round.collect import MARKER_NOTES
+
     opened = _open_store(store)
-    limits = replace(RETURN_LIMITS, seconds=time_limit, memory_mb=memory_limit)
-    done = collect_returns(opened, list(files), report, label, load_settings(ctx.obj["config"]), limits=limits)
+    limits = replace(_return_limits(), seconds=time_limit, memory_mb=memory_limit)
+    done = collect_returns(opened, list(files), report, label=label, settings=settings_of(ctx), limits=limits)
     for message in done.failed:
         click.echo(f"actionplan: {message}", err=True)
-    for name, owner, _, marker, outcome in done.returns:
+    for line in done.returns:
         # A workbook whose marker was edited, or handed out unsigned before workbooks were signed, is said on stderr.
-        click.echo(f"  {name} ({owner}, {marker}): {outcome}", err=marker != MARKER_NOTES["signed"])
+        said = f"  {line.workbook} ({line.owner}, {line.marker}): {line.outcome}"
+        click.echo(said, err=line.marker != MARKER_NOTES["signed"])
     click.echo(
         f"{len(done.accepted)} updates accepted, {len(done.rejected)} cells rejected, {len(done.conflicts)} conflicting proposals, "
         f"{len(done.stale)} stale rows; {len(done.chase)} owners still to return"
@@ -147,6 +160,8 @@ def approve(label: str, plan: str | None, store: str | None) -> None:
     Example:
       actionplan approve r3-returns
     """
+    from pipeline.update_round import approve_draft
+
     opened = _open_store(store)
     rev = approve_draft(opened, label, plan)
     click.echo(f"revision {rev.label} of plan {rev.plan!r} is published")

@@ -151,3 +151,11 @@ def save_workbook(wb: Workbook, path: str | Path, chart_descriptions: Sequence[s
     if chart_descriptions:
         data = add_alt_text(data, chart_descriptions)
     return write_atomic(path, data)
+
+
+def indent_actions(ws: Worksheet, records: Sequence[Any], first_row: int, column: int = 1) -> None:
+    """Indent the ID cell of each action of a recommendation (a record with a parent, R3.1 under R3), so the
+    actions read as listed under it; `records` are the rows from `first_row` on, each with `parent`."""
+    for i, rec in enumerate(records, start=first_row):
+        if rec.parent is not None:
+            ws.cell(row=i, column=column).alignment = Alignment(wrap_text=True, vertical="top", indent=1)

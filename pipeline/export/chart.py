@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")  # no screen: draw to memory
 
 import matplotlib.pyplot as plt
-import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
-from pipeline.export.text import STATUS_WORDS
+from pipeline.records import ThemeCounts
+from pipeline.statuses import STATUS_WORDS
 
 # Colour and hatching together, so the chart reads in grey too; the legend names every status.
 _STYLE = {
@@ -25,27 +26,27 @@ _STYLE = {
 }
 
 
-def status_chart_png(table: pd.DataFrame, title: str) -> bytes:
-    """Given counts by theme (rows, no Total) and status (columns), return a stacked bar chart as PNG."""
-    themes = [str(t) for t in table.index]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(themes), 3) + 1.4), dpi=150)
-    left = [0] * len(themes)
-    for status in table.columns:
-        values = [int(v) for v in table[status]]
+def status_chart_png(themes: Sequence[ThemeCounts], title: str) -> bytes:
+    """Given counts by theme (no total), return a stacked bar chart as PNG, one bar a theme."""
+    names = [t.theme for t in themes]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(names), 3) + 1.4), dpi=150)
+    left = [0] * len(names)
+    for status in STATUS_WORDS:
+        values = [t.counts.get(status, 0) for t in themes]
         if not any(values):
             continue
         colour, hatch = _STYLE.get(status, ("#607d8b", ""))
         ax.barh(
-            themes,
+            names,
             values,
             left=left,
             color=colour,
             hatch=hatch,
             edgecolor="black",
             linewidth=0.5,
-            label=STATUS_WORDS.get(status, status),
+            label=STATUS_WORDS[status],
         )
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     ax.invert_yaxis()
     ax.set_xlabel("Number of recommendations")
     ax.set_title(title)
@@ -58,10 +59,10 @@ def status_chart_png(table: pd.DataFrame, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def status_chart_words(table: pd.DataFrame) -> str:
+def status_chart_words(themes: Sequence[ThemeCounts]) -> str:
     """Given the same counts, return them in words: the chart's alternative text."""
     parts = []
-    for theme, row in table.iterrows():
-        counts = ", ".join(f"{int(n)} {STATUS_WORDS.get(s, s)}" for s, n in row.items() if int(n))
-        parts.append(f"{theme}: {counts or 'none'}")
+    for t in themes:
+        counts = ", ".join(f"{n} {STATUS_WORDS.get(s, s)}" for s, n in t.counts.items() if n)
+        parts.append(f"{t.theme}: {counts or 'none'}")
     return "Bar chart of recommendations by status for each theme. " + "; ".join(parts) + "."

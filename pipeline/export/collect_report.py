@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 
 from pipeline.export.cells import BOLD, put, save_workbook, set_widths, write_rows
+from pipeline.records import Accepted, Chase, Conflict, Rejected, ReturnLine, Stale
 
 ACCEPTED_HEADER = ("ID", "Owner", "Workbook", "What", "Value", "Reason", "Supersedes")
 RETURNS_HEADER = ("Workbook", "Owner", "Return", "Marker", "Outcome")
@@ -18,13 +18,13 @@ RETURNS_HEADER = ("Workbook", "Owner", "Return", "Marker", "Outcome")
 def write_collect_report(
     path: str | Path,
     title: str,
-    accepted: Sequence[Sequence[Any]],
-    rejected: Sequence[Sequence[Any]],
-    conflicts: Sequence[Sequence[Any]],
-    stale: Sequence[Sequence[Any]],
-    chase: Sequence[Sequence[Any]],
     *,
-    returns: Sequence[Sequence[Any]] = (),
+    accepted: Sequence[Accepted],
+    rejected: Sequence[Rejected],
+    conflicts: Sequence[Conflict],
+    stale: Sequence[Stale],
+    chase: Sequence[Chase],
+    returns: Sequence[ReturnLine] = (),
 ) -> Path:
     """Write the report of one collect run, one sheet per list; an accepted update that replaced the same
     owner's earlier one says which (Supersedes), and sheet Returns says how each workbook was taken."""

@@ -12,15 +12,15 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.cleaning import clean_text
-from pipeline.export.cells import BOLD, WRAP, iso_date, put, save_workbook, set_widths, write_rows
-from pipeline.records import Issue, Revision
-from pipeline.views import signed_fingerprint
+from pipeline.export.cells import BOLD, WRAP, indent_actions, iso_date, put, save_workbook, set_widths, write_rows
+from pipeline.history import under_parents
+from pipeline.matching import signed_fingerprint
+from pipeline.records import Flagged, Issue, Revision
 
 META_SHEET = "_actionplan"
 MARKER = "actionplan owner workbook"
@@ -28,24 +28,39 @@ FORMAT_VERSION = "1"  # plain fingerprints: workbooks handed out before they wer
 SIGNED_FORMAT_VERSION = "2"
 SIGNATURE = "signature"  # the marker fact that holds the signature of the other facts
 DATA_SHEET = "Updates"
+# The columns, named once: the writer lays them out, the reader (pipeline.returns) finds them by name.
+ID = "ID"
+RECOMMENDATION = "Recommendation"
+PROPOSED_ACTIONS = "Proposed actions"
+TIMESCALE = "Timescale"
+STATUS = "Status"
+PROGRESS_TO_DATE = "Progress to date"
 CONTEXT_COLUMNS = (
-    ("ID", 8),
+    (ID, 8),
     ("Theme", 16),
-    ("Recommendation", 40),
-    ("Proposed actions", 50),
+    (RECOMMENDATION, 40),
+    (PROPOSED_ACTIONS, 50),
     ("Owners", 18),
-    ("Timescale", 14),
+    (TIMESCALE, 14),
     ("Due", 12),
-    ("Status", 14),
-    ("Progress to date", 50),
+    (STATUS, 14),
+    (PROGRESS_TO_DATE, 50),
 )
+# The context a row's fingerprint is of, in its order (see pipeline.matching.record_fingerprint).
+FINGERPRINTED = (ID, RECOMMENDATION, PROPOSED_ACTIONS, TIMESCALE, STATUS, PROGRESS_TO_DATE)
+PROGRESS_UPDATE = "Progress update"
+PROPOSED_STATUS = "Proposed status"
+REVISED_TIMESCALE = "Revised timescale"
+REASON = "Reason for new timescale"
+EVIDENCE = "Evidence / links"
+COMMENTS = "Comments"
 INPUT_COLUMNS = (
-    ("Progress update", 50),
-    ("Proposed status", 18),
-    ("Revised timescale", 16),
-    ("Reason for new timescale", 30),
-    ("Evidence / links", 30),
-    ("Comments", 30),
+    (PROGRESS_UPDATE, 50),
+    (PROPOSED_STATUS, 18),
+    (REVISED_TIMESCALE, 16),
+    (REASON, 30),
+    (EVIDENCE, 30),
+    (COMMENTS, 30),
 )
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 INSTRUCTIONS = [
@@ -86,10 +101,10 @@ def write_owner_workbook(
     path: str | Path,
     revision: Revision,
     owner_key: str,
-    frame: pd.DataFrame,
+    *,
+    flagged: Sequence[Flagged],
     status_choices: Sequence[str],
     as_of: date,
-    *,
     signing_key: bytes | None = None,
 ) -> tuple[Path, list[Issue]]:
     """Write one owner's workbook for a revision: their rows, locked context, open inputs, a marker sheet
@@ -97,26 +112,35 @@ def write_owner_workbook(
     a cell: the workbook shows it cut with a marker, the store keeps it whole)."""
     warnings: list[Issue] = []
     wb = Workbook()
+    flagged = under_parents(flagged)
+    _updates_sheet(
+        wb, f"{revision.plan}: updates from {owner_key} on revision {revision.label}", flagged, status_choices, warnings
+    )
+    guide = wb.create_sheet("Instructions")
+    for i, line in enumerate(INSTRUCTIONS, start=1):
+        cell = put(guide, i, 1, line)
+        cell.alignment = WRAP
+        if i == 1:
+            cell.font = BOLD
+    set_widths(guide, [120])
+    _marker_sheet(wb, revision, owner_key, flagged, as_of, signing_key)
+    return save_workbook(wb, path), warnings
+
+
+def _updates_sheet(
+    wb: Workbook, title: str, flagged: Sequence[Flagged], status_choices: Sequence[str], warnings: list[Issue]
+) -> None:
+    """Sheet Updates: the owner's rows, context locked, the input columns open and yellow."""
     ws = wb.active
     ws.title = DATA_SHEET
-    put(ws, 1, 1, f"{revision.plan}: updates from {owner_key} on revision {revision.label}").font = BOLD
+    put(ws, 1, 1, title).font = BOLD
     header = [n for n, _ in CONTEXT_COLUMNS] + [n for n, _ in INPUT_COLUMNS]
-    rows = []
-    for r in frame.itertuples():
-        rows.append(
-            [
-                r.id,
-                r.theme or "",
-                r.recommendation,
-                r.proposed_actions,
-                list(r.owners),
-                r.timescale,
-                iso_date(r.due),
-                r.status,
-                r.progress,
-            ]
-            + [""] * len(INPUT_COLUMNS)
-        )
+    rows = [
+        [r.id, r.theme or "", r.recommendation, r.proposed_actions, list(r.owners), r.timescale, iso_date(r.due)]
+        + [r.status, r.progress]
+        + [""] * len(INPUT_COLUMNS)
+        for r in flagged
+    ]
     write_rows(ws, 3, header, rows, warnings)
     set_widths(ws, [w for _, w in CONTEXT_COLUMNS] + [w for _, w in INPUT_COLUMNS])
     first_input = len(CONTEXT_COLUMNS) + 1
@@ -131,11 +155,12 @@ def write_owner_workbook(
         ws.cell(row=3, column=j).fill = INPUT_FILL
     choices = ",".join(status_choices)
     dropdown = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=False)
-    dropdown.prompt, dropdown.promptTitle = "Choose a status, or leave empty", "Proposed status"
+    dropdown.prompt, dropdown.promptTitle = "Choose a status, or leave empty", PROPOSED_STATUS
     ws.add_data_validation(dropdown)
     status_col = ws.cell(row=3, column=first_input + 1).column_letter
     dropdown.add(f"{status_col}4:{status_col}{last_row}")
     ws.freeze_panes = "B4"
+    indent_actions(ws, flagged, first_row=4)
     # Protected without a password: nothing is hidden, the lock only prevents accidents.
     ws.protection.sheet = True
     ws.protection.sort = False
@@ -145,14 +170,16 @@ def write_owner_workbook(
     ws.protection.insertColumns = False
     ws.protection.insertRows = False
 
-    guide = wb.create_sheet("Instructions")
-    for i, line in enumerate(INSTRUCTIONS, start=1):
-        cell = put(guide, i, 1, line)
-        cell.alignment = WRAP
-        if i == 1:
-            cell.font = BOLD
-    set_widths(guide, [120])
 
+def _marker_sheet(
+    wb: Workbook,
+    revision: Revision,
+    owner_key: str,
+    flagged: Sequence[Flagged],
+    as_of: date,
+    signing_key: bytes | None,
+) -> None:
+    """The hidden marker sheet: what the workbook answers, signed, and each row's fingerprint."""
     meta = wb.create_sheet(META_SHEET)
     facts = [
         [MARKER, FORMAT_VERSION if signing_key is None else SIGNED_FORMAT_VERSION],
@@ -169,11 +196,10 @@ def write_owner_workbook(
     for i, (key, value) in enumerate(facts, start=1):
         put(meta, i, 1, key)
         put(meta, i, 2, value)
-    put(meta, len(facts) + 2, 1, "ID").font = BOLD
+    put(meta, len(facts) + 2, 1, ID).font = BOLD
     put(meta, len(facts) + 2, 2, "fingerprint").font = BOLD
-    for i, r in enumerate(frame.itertuples(), start=len(facts) + 3):
+    for i, r in enumerate(flagged, start=len(facts) + 3):
         put(meta, i, 1, r.id)
         put(meta, i, 2, row_print(signing_key, r.fingerprint, ident=r.id, **bound))
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
-    return save_workbook(wb, path), warnings

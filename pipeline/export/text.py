@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
-
-import pandas as pd
 
 from pipeline.export.recordfile import rows_to_csv
-from pipeline.records import Diff, Issue, Revision
+from pipeline.history import change_to_jsonable
+from pipeline.records import (
+    Added,
+    Change,
+    Diff,
+    HistoryRow,
+    Issue,
+    Merged,
+    OwnersChanged,
+    ProgressChanged,
+    Removed,
+    Renumbered,
+    Revision,
+    Split,
+    Status,
+    StatusChanged,
+    TextChanged,
+    Timescale,
+    TimescaleChanged,
+)
+from pipeline.statuses import STATUS_WORDS
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -27,18 +44,8 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]) - 1)]
     lines = []
     for r in rows:
-        lines.append("  ".join(f"{cell:<{w}}" for cell, w in zip(r, widths)) + "  " + r[-1])
+        lines.append("  ".join(f"{cell:<{w}}" for cell, w in zip(r, widths, strict=False)) + "  " + r[-1])
     return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-STATUS_WORDS = {
-    "complete": "complete",
-    "partly_complete": "partly complete",
-    "in_progress": "in progress",
-    "not_started": "not started",
-    "not_reported": "not reported",
-    "unknown": "unknown",
-}
 
 
 def counts_to_text(counts: dict[str, int]) -> str:
@@ -55,11 +62,40 @@ def revisions_to_table(rows: Sequence[tuple[Revision, dict[str, int]]]) -> str:
     return _table(out)
 
 
-def _status_words(value: Any) -> str:
-    if isinstance(value, dict):
-        text = value.get("text") or "(empty)"
-        return f"{text} [{STATUS_WORDS.get(value.get('value', ''), value.get('value'))}]"
-    return str(value)
+def status_words(status: Status) -> str:
+    """Given a status, return it as printed with its value in words ("Delivered [complete]")."""
+    return f"{status.text or '(empty)'} [{STATUS_WORDS.get(status.value, status.value)}]"
+
+
+def timescale_words(timescale: Timescale) -> str:
+    """Given a timescale, return it as printed with the end read from it ("March 2016 (due 2016-03-31)")."""
+    return f"{timescale.text or '(empty)'} (due {timescale.end or 'not set'})"
+
+
+def change_sides(c: Change, limit: int = 500) -> tuple[str, str]:
+    """Given a change, return its old and new sides in words (a record by its recommendation, cut to `limit`)."""
+    if isinstance(c, Added):
+        return "", c.record.recommendation[:limit]
+    if isinstance(c, Removed):
+        return c.record.recommendation[:limit], ""
+    if isinstance(c, Renumbered):
+        return c.old_id, c.id
+    if isinstance(c, Split):
+        return c.id, ", ".join(c.new_ids)
+    if isinstance(c, Merged):
+        return ", ".join(c.old_ids), c.id
+    if isinstance(c, StatusChanged):
+        return status_words(c.old), status_words(c.new)
+    if isinstance(c, TimescaleChanged):
+        return timescale_words(c.old), timescale_words(c.new)
+    if isinstance(c, OwnersChanged):
+        return "; ".join(c.old), "; ".join(c.new)
+    return c.old or "", c.new or ""
+
+
+def change_detail(c: Change) -> str:
+    """Given a change, return its detail in words ("days slipped: 61; matched by: text")."""
+    return "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in c.detail.items() if v not in (None, [], ""))
 
 
 def diff_to_text(diff: Diff) -> str:
@@ -71,52 +107,31 @@ def diff_to_text(diff: Diff) -> str:
         lines.append(f"Columns added: {', '.join(diff.columns_added)}")
     if diff.columns_removed:
         lines.append(f"Columns removed: {', '.join(diff.columns_removed)}")
+    of = diff.changes
     groups: list[tuple[str, list[str]]] = [
         (
             "Status changes",
-            [
-                f"  {c.id}: {_status_words(c.old)} -> {_status_words(c.new)}"
-                for c in diff.changes
-                if c.change == "status"
-            ],
+            [f"  {c.id}: {status_words(c.old)} -> {status_words(c.new)}" for c in of if isinstance(c, StatusChanged)],
         ),
-        (
-            "Timescales",
-            [_timescale_line(c.id, c.old, c.new, c.detail) for c in diff.changes if c.change == "timescale"],
-        ),
-        ("Owners", [f"  {c.id}: " + _owner_words(c.detail) for c in diff.changes if c.change == "owners"]),
-        (
-            "New progress",
-            [f"  {c.id}: {c.detail.get('word_diff', '')}" for c in diff.changes if c.change == "progress"],
-        ),
+        ("Timescales", [_timescale_line(c) for c in of if isinstance(c, TimescaleChanged)]),
+        ("Owners", [f"  {c.id}: " + _owner_words(c) for c in of if isinstance(c, OwnersChanged)]),
+        ("New progress", [f"  {c.id}: {c.word_diff}" for c in of if isinstance(c, ProgressChanged)]),
         (
             "Unchanged progress (not complete)",
             [f"  {', '.join(diff.unchanged_progress)}"] if diff.unchanged_progress else [],
         ),
         (
             "Renumbered",
-            [
-                f"  {c.detail['old_id']} is now {c.id} (text match {c.detail['score']})"
-                for c in diff.changes
-                if c.change == "renumbered"
-            ],
+            [f"  {c.old_id} is now {c.id} (text match {c.score})" for c in of if isinstance(c, Renumbered)],
         ),
+        ("Split", [f"  {c.id} is now {', '.join(c.new_ids)}" for c in of if isinstance(c, Split)]),
+        ("Merged", [f"  {', '.join(c.old_ids)} are now {c.id}" for c in of if isinstance(c, Merged)]),
         (
             "Text changes",
-            [
-                f"  {c.id}: {c.change.replace('_', ' ')} changed"
-                for c in diff.changes
-                if c.change in ("recommendation", "proposed_actions", "theme")
-            ],
+            [f"  {c.id}: {c.field.replace('_', ' ')} changed" for c in of if isinstance(c, TextChanged)],
         ),
-        (
-            "Added",
-            [f"  {c.id}: {str(c.new.get('recommendation', ''))[:90]}" for c in diff.changes if c.change == "added"],
-        ),
-        (
-            "Removed",
-            [f"  {c.id}: {str(c.old.get('recommendation', ''))[:90]}" for c in diff.changes if c.change == "removed"],
-        ),
+        ("Added", [f"  {c.id}: {c.record.recommendation[:90]}" for c in of if isinstance(c, Added)]),
+        ("Removed", [f"  {c.id}: {c.record.recommendation[:90]}" for c in of if isinstance(c, Removed)]),
     ]
     for title, items in groups:
         if items:
@@ -127,24 +142,23 @@ def diff_to_text(diff: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _timescale_line(ident: str, old: Any, new: Any, detail: dict[str, Any]) -> str:
-    days = detail.get("days_slipped")
-    since = detail.get("days_slipped_since_original")
-    text = f"  {ident}: {old.get('text') or '(empty)'} -> {new.get('text') or '(empty)'}"
+def _timescale_line(c: TimescaleChanged) -> str:
+    days, since = c.days_slipped, c.days_slipped_since_original
+    text = f"  {c.id}: {c.old.text or '(empty)'} -> {c.new.text or '(empty)'}"
     if days:
         text += f" ({'slipped' if days > 0 else 'brought forward'} {abs(days)} days"
         if since is not None and since != days:
-            text += f"; {since} days since the original {detail.get('original_end')}"
+            text += f"; {since} days since the original {c.original_end}"
         text += ")"
     return text
 
 
-def _owner_words(detail: dict[str, Any]) -> str:
+def _owner_words(c: OwnersChanged) -> str:
     parts = []
-    if detail.get("owners_added"):
-        parts.append("added " + ", ".join(detail["owners_added"]))
-    if detail.get("owners_removed"):
-        parts.append("removed " + ", ".join(detail["owners_removed"]))
+    if c.added:
+        parts.append("added " + ", ".join(c.added))
+    if c.removed:
+        parts.append("removed " + ", ".join(c.removed))
     return "; ".join(parts)
 
 
@@ -156,31 +170,33 @@ def diff_to_csv(diff: Diff) -> str:
     for label in diff.columns_removed:
         rows.append([diff.old.label, diff.new.label, "", "column_removed", label, "", ""])
     for c in diff.changes:
+        plain = change_to_jsonable(c)
         cells = [
             json.dumps(v, ensure_ascii=False) if not isinstance(v, str) and v is not None else (v or "")
-            for v in (c.old, c.new)
+            for v in (plain["old"], plain["new"])
         ]
         detail = json.dumps(c.detail, ensure_ascii=False) if c.detail else ""
         rows.append([diff.old.label, diff.new.label, c.id, c.change, *cells, detail])
     return rows_to_csv(["old_revision", "new_revision", "id", "change", "old", "new", "detail"], rows)
 
 
-def history_to_table(frame: pd.DataFrame) -> str:
+def history_to_table(rows: Sequence[HistoryRow]) -> str:
     """Given one recommendation's history, return a table, one revision a row."""
-    rows = [("REVISION", "AS OF", "ID", "STATUS", "TIMESCALE", "DUE", "ORIGINAL DUE", "OWNERS", "PROGRESS")]
-    for r in frame.itertuples():
-        progress = str(r.progress).replace("\n", " ")
-        rows.append(
+    out = [("REVISION", "AS OF", "ID", "STATUS", "TIMESCALE", "DUE", "ORIGINAL DUE", "OWNERS", "PROGRESS")]
+    for row in rows:
+        rec = row.record
+        progress = rec.progress.replace("\n", " ")
+        out.append(
             (
-                r.revision,
-                r.as_of or "-",
-                r.id,
-                r.status or "(empty)",
-                r.timescale or "(empty)",
-                r.due or "-",
-                r.original_due or "-",
-                r.owners,
+                row.revision.label,
+                row.revision.as_of or "-",
+                rec.id,
+                rec.status.text or "(empty)",
+                rec.timescale.text or "(empty)",
+                rec.timescale.end or "-",
+                row.original_due or "-",
+                "; ".join(rec.owners),
                 progress[:80] + ("…" if len(progress) > 80 else ""),
             )
         )
-    return _table(rows)
+    return _table(out)

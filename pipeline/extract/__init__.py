@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from pipeline.errors import DamagedPdfError, EncryptedPdfError, InputError, NoTableError, NoTextLayerError
@@ -30,7 +29,7 @@ from pipeline.extract.rows import drop_running_text, infer_label_column
 from pipeline.extract.synonyms import HeaderMatcher
 from pipeline.extract.tables import TableGatherer, align_rows, choose_plan, mark_used, plan_columns, union_columns
 from pipeline.records import Column, Issue, SourceDocument, SourceRow, Table, TitleFrom
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings, default_settings
 
 __all__ = ["read_pdf"]
 
@@ -69,6 +68,8 @@ def _open_error(path: str, error: BaseException, password: str | None) -> Except
 
 def _diagnose_empty(path: str, data: bytes, password: str | None) -> Exception:
     """Given a PDF in which pdfplumber found no words, return why: scan, damage, or no text."""
+    import pypdfium2  # only a PDF with no words needs it: most reads start without it
+
     try:
         doc = pypdfium2.PdfDocument(data, password=password or None)
     except pypdfium2.PdfiumError:
@@ -114,7 +115,7 @@ def read_pdf(
     readable document without a plan comes back with no rows, the tables seen and an error issue saying why.
     """
     path = Path(path)
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     data = sniff_pdf(path)
     if max_mb is not None and len(data) > max_mb * 1024 * 1024:
         raise InputError(

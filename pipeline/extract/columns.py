@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pipeline.extract.geometry import Rule, Word
 from pipeline.extract.header import Header
@@ -70,7 +71,7 @@ def columns_from_header(
     walls = _table_walls(walls, spans[0][0], spans[-1][1], body, ruled_across)
     if len(walls) >= 2:
         columns: list[ColumnGeom] = []
-        for left, right in zip(walls, walls[1:]):
+        for left, right in pairwise(walls):
             if right - left < SLIVER:
                 continue
             inside = [i for i, (a, b) in enumerate(spans) if left - 1 <= (a + b) / 2 <= right + 1]
@@ -81,7 +82,8 @@ def columns_from_header(
             return columns, True
     bounds = borderless_bounds(spans, body)
     return [
-        ColumnGeom(f, t, x0, x1, h0, h1) for f, t, x0, x1, (h0, h1) in zip(fields, texts, bounds, bounds[1:], spans)
+        ColumnGeom(f, t, x0, x1, h0, h1)
+        for f, t, (x0, x1), (h0, h1) in zip(fields, texts, pairwise(bounds), spans, strict=True)
     ], False
 
 
@@ -117,7 +119,7 @@ def borderless_bounds(spans: Sequence[tuple[float, float]], body: Sequence[Word]
     left_edge = min(min(w.x0 for w in body), spans[0][0]) - 1 if body else spans[0][0] - 1
     right_edge = max(max(w.x1 for w in body), spans[-1][1]) + 1 if body else spans[-1][1] + 1
     bounds = [left_edge]
-    for (_, a1), (b0, _) in zip(spans, spans[1:]):
+    for (_, a1), (b0, _) in pairwise(spans):
         bounds.append(_gutter(body, a1, b0))
     bounds.append(right_edge)
     return bounds

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
@@ -105,7 +106,7 @@ def read_page_content(page: Any) -> PageContent:
                     box(min(xs), min(ys), max(xs), max(ys), False, True, obj.non_stroking_color)
                     continue
                 # Lines and outlines: keep their straight, axis-aligned segments.
-                for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+                for (ax, ay), (bx, by) in pairwise(pts):
                     if abs(ax - bx) < 1:
                         edge(True, (ax + bx) / 2, ay, by)
                     elif abs(ay - by) < 1:
@@ -158,11 +159,6 @@ def _uncovered(pieces: list[tuple[float, float]], r: Rule, f: Fill) -> list[tupl
         if b > hi + COVER:
             out.append((hi, b))
     return out
-
-
-def hide_under(rules: list[Rule], fill: Fill) -> list[Rule]:
-    """Given rules and a fill painted over them all, return what of the rules still shows."""
-    return shown_rules(list(enumerate(rules)), [(len(rules), fill)])
 
 
 def _is_rectangle(pts: list[tuple[float, float]]) -> bool:

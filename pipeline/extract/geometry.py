@@ -29,10 +29,6 @@ class Word:
     def xmid(self) -> float:
         return (self.x0 + self.x1) / 2
 
-    @property
-    def ymid(self) -> float:
-        return (self.top + self.bottom) / 2
-
 
 @dataclass(frozen=True, slots=True)
 class Rule:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pipeline.extract.geometry import (
     SNAP,
@@ -118,7 +119,9 @@ def classify(
     matched = sum(1 for m in matches if m)
     if len(texts) < 2 or not fields:
         return None, ""
-    stray = next((w for t, m in zip(texts, matches) if m is None and (w := matcher.not_plan_word(t))), None)
+    stray = next(
+        (w for t, m in zip(texts, matches, strict=True) if m is None and (w := matcher.not_plan_word(t))), None
+    )
     reason = plan_reason(fields)
     if reason and matched * 2 >= len(matches) and stray is None:
         return "plan", f"its header has {reason}"
@@ -237,7 +240,7 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
         # they sit in its ruled row, or complete cells that name nothing yet in the header's own style.
         completes = len(extended) == len(groups) and new_score >= score
         same_style = bold and all(w.bold for w in nxt.words)
-        unnamed = [g for g, m in zip(groups, matches) if m is None]
+        unnamed = [g for g, m in zip(groups, matches, strict=True) if m is None]
         fills_unnamed = all(
             any(min(w.x1, max(u.x1 for u in g)) - max(w.x0, min(u.x0 for u in g)) > -1.0 for g in unnamed)
             for w in nxt.words
@@ -249,7 +252,7 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
         # Its first line's words must end up in cells that are whole column names ("Select Committee" +
         # "Recommendation"), not a sentence that merely ends with one ("to draw upon." + "Proposed Actions").
         firsts = {id(w) for w in line.words}
-        for g, m in zip(groups, matches):
+        for g, m in zip(groups, matches, strict=True):
             if any(id(w) in firsts for w in g) and (m is None or m.score < 2):
                 return None
     kind, reason = classify(texts, matches, matcher)
@@ -335,7 +338,7 @@ def grid_header(lines: Sequence[Line], box: GridBox, rules: Sequence[Rule], matc
     if not picked:
         return None
     walls = list(box.walls)
-    groups = [[w for _, ws in picked for w in ws if a <= w.xmid < b] for a, b in zip(walls, walls[1:])]
+    groups = [[w for _, ws in picked for w in ws if a <= w.xmid < b] for a, b in pairwise(walls)]
     groups = [g for g in groups if g]
     texts = [matcher.cell_text(g) for g in groups]
     words = [w for g in groups for w in g]

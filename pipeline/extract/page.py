@@ -12,6 +12,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from pipeline.extract.columns import EDGE, ColumnGeom, column_of, crosses
 from pipeline.extract.content import PageContent
@@ -102,27 +103,10 @@ def _ruled_rows(
     rules = content.rules
     edges = sorted({seg.top, *separators.full, seg.bottom})
     edges = [e for e in edges if seg.top - SNAP <= e <= seg.bottom + SNAP]
-    inner = [c.x1 for c in columns[:-1]]
-    has_inner = any(
-        r.vertical
-        and r.b - r.a >= INNER_WALL
-        and min(r.b, seg.bottom) - max(r.a, seg.top) > 0
-        and abs(r.at - x) < MERGED_WALL
-        for r in rules
-        for x in inner
-    )
+    has_inner = _has_inner_walls(seg, rules)
     maker = _RowMaker(columns, rights, page, rules, nested)
-    assigned: set[int] = set()
     rows: list[SourceRow] = []
-    for a, b in zip(edges, edges[1:]):
-        band = []
-        for n, ln in enumerate(body_lines):
-            mid = (ln.top + ln.bottom) / 2
-            if n not in assigned and a - 1 < mid < b + 1:
-                band.append(ln)
-                assigned.add(n)
-        if not band:
-            continue
+    for a, b, band in _bands(edges, body_lines):
         band_words = [w for ln in band for w in ln.words]
         if len(band) <= HEADER_LINES and matcher.may_name(band[0].text) and _repeats_header(band_words, seg, matcher):
             continue  # the header printed again inside the body
@@ -152,6 +136,36 @@ def _ruled_rows(
             top = a if sub.lines[0] is band[0] else sub.lines[0].top
             rows.append(band_to_row(sub.kind, sub_words, columns, rights, page, top, b, False))
     return rows
+
+
+def _has_inner_walls(seg: Segment, rules: Sequence[Rule]) -> bool:
+    """Whether the stretch has vertical rules between its columns (a fully ruled table, not just a box)."""
+    inner = [c.x1 for c in seg.columns[:-1]]
+    return any(
+        r.vertical
+        and r.b - r.a >= INNER_WALL
+        and min(r.b, seg.bottom) - max(r.a, seg.top) > 0
+        and abs(r.at - x) < MERGED_WALL
+        for r in rules
+        for x in inner
+    )
+
+
+def _bands(edges: Sequence[float], body_lines: Sequence[Line]) -> list[tuple[float, float, list[Line]]]:
+    """Given the row rules' positions and the body lines, return each band between two rules with its lines
+    (a line in the first band its middle falls in), leaving out bands with none."""
+    assigned: set[int] = set()
+    out = []
+    for a, b in pairwise(edges):
+        band = []
+        for n, ln in enumerate(body_lines):
+            mid = (ln.top + ln.bottom) / 2
+            if n not in assigned and a - 1 < mid < b + 1:
+                band.append(ln)
+                assigned.add(n)
+        if band:
+            out.append((a, b, band))
+    return out
 
 
 def _repeats_header(words: Sequence[Word], seg: Segment, matcher: HeaderMatcher) -> bool:
@@ -230,7 +244,7 @@ class _RowMaker:
         shared = [w for w in words if column_of(w.xmid, self.columns) in merged]
         own = [w for w in words if column_of(w.xmid, self.columns) not in merged]
         rows = []
-        for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        for n, (a, b) in enumerate(pairwise(cuts)):
             mine = [w for w in own if a - 1 < (w.top + w.bottom) / 2 < b + 1]
             if not mine and (copy or n):
                 continue
@@ -269,13 +283,13 @@ def nested_table_lines(
         }
     )
     out: list[TextLine] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         row_words = [w for w in words if a <= (w.top + w.bottom) / 2 < b]
         if not row_words:
             continue
         bounds = [x0, *walls, x1]
         cells = []
-        for left, right in zip(bounds, bounds[1:]):
+        for left, right in pairwise(bounds):
             mine = sorted((w for w in row_words if left <= w.xmid < right), key=lambda w: (round(w.top), w.x0))
             cells.append(" ".join(w.text for w in mine))
         while cells and not cells[-1]:

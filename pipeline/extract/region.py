@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from pipeline.extract.columns import EDGE, ColumnGeom, borderless_bounds, columns_from_header, crosses
 from pipeline.extract.content import PageContent
@@ -133,7 +134,7 @@ def _back_over_headings(lines: Sequence[Line], end: int, pitch: float, *, from_t
 
 
 def _pitch(lines: Sequence[Line]) -> float:
-    gaps = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
+    gaps = [b.top - a.top for a, b in pairwise(lines) if b.top > a.top]
     return statistics.median(gaps) if gaps else DEFAULT_PITCH
 
 
@@ -178,7 +179,7 @@ def _stretch(
             bottom = min(limit, walls_end)
         body = [ln for ln in below if (ln.top + ln.bottom) / 2 < bottom]
         inside = [[w for w in ln.words if x0 - EDGE <= w.xmid <= x1 + EDGE] for ln in body]
-        body = [ln if len(ws) == len(ln.words) else Line(ws) for ln, ws in zip(body, inside) if ws]
+        body = [ln if len(ws) == len(ln.words) else Line(ws) for ln, ws in zip(body, inside, strict=True) if ws]
         after = [ln for ln in below if ln.top > bottom and not in_margin(ln, content.height)]
     else:
         end = prose_end(below, columns, content.height, from_top=carried and top <= 0.0)
@@ -212,7 +213,7 @@ def _carry_over(state: OpenTable, lines: Sequence[Line], content: PageContent, l
     if all(c.head_x1 > c.head_x0 for c in columns):
         page_words = [w for ln in body for w in ln.words]
         bounds = borderless_bounds([(c.head_x0, c.head_x1) for c in columns], page_words)
-        columns = [replace(c, x0=a, x1=b) for c, a, b in zip(columns, bounds, bounds[1:])]
+        columns = [replace(c, x0=a, x1=b) for c, (a, b) in zip(columns, pairwise(bounds), strict=True)]
     if prose_end(body[:3], columns, content.height, from_top=True) == 0:
         return None
     return _stretch(state.index, state.header, columns, False, lines, content, 0.0, limit, carried=True, printed=False)
@@ -236,7 +237,7 @@ def _resume_below(seg: Segment, lines: Sequence[Line], content: PageContent, lim
 def _moved(columns: Sequence[ColumnGeom], walls: Sequence[float]) -> list[ColumnGeom]:
     """Given a table's columns and this page's walls, return the columns moved onto the walls when they agree."""
     if len(walls) == len(columns) + 1:
-        return [replace(c, x0=a, x1=b) for c, a, b in zip(columns, walls, walls[1:])]
+        return [replace(c, x0=a, x1=b) for c, (a, b) in zip(columns, pairwise(walls), strict=True)]
     return list(columns)
 
 

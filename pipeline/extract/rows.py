@@ -149,7 +149,7 @@ def band_to_row(
     else:
         for w in words:
             per_col[column_of(w.xmid, columns)].append(w)
-    cells = tuple(SourceCell(cell_lines(ws), round(r, 2)) for ws, r in zip(per_col, rights))
+    cells = tuple(SourceCell(cell_lines(ws), round(r, 2)) for ws, r in zip(per_col, rights, strict=True))
     bbox = BBox(page, round(columns[0].x0, 2), round(top, 2), round(columns[-1].x1, 2), round(bottom, 2))
     return SourceRow(kind, page, bbox, cells, first)
 
@@ -197,7 +197,7 @@ def infer_label_column(
     """Given the columns and rows, return the index of an unnamed column that holds only labels ("R1", "3."), if any."""
     if "label" in fields:
         return None
-    for i, (fld, header) in enumerate(zip(fields, headers)):
+    for i, (fld, header) in enumerate(zip(fields, headers, strict=True)):
         if fld != "extra" or header.strip():
             continue
         texts = [" ".join(ln.text for ln in r.cells[i].lines) for r in rows if r.kind == "body" and r.cells[i].lines]

@@ -163,7 +163,7 @@ def align_rows(rows: Sequence[SourceRow], places: Sequence[int], width: int) -> 
             out.append(replace(row, cells=(row.cells[0], *[blank] * (width - 1))))
             continue
         cells = [blank] * width
-        for cell, place in zip(row.cells, places):
+        for cell, place in zip(row.cells, places, strict=True):
             cells[place] = cell
         out.append(replace(row, cells=tuple(cells)))
     return out

@@ -264,7 +264,7 @@ def _unique(records: list[Record], pending: Sequence[_Pending]) -> tuple[list[Re
     for r in records:
         first_page.setdefault(r.id, r.pages[0] if r.pages else None)
     out = []
-    for r, new in zip(records, ids):
+    for r, new in zip(records, ids, strict=True):
         if new != r.id:
             where = f"page {r.pages[0]}" if r.pages else "later"
             if r.label:

@@ -8,32 +8,38 @@ earlier update on each record it answers. Co-owners who disagree are a conflict:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from pipeline.errors import PipelineError
 from pipeline.export.collect_report import write_collect_report
 from pipeline.isolation import Limits
-from pipeline.records import Column, Issue, Plan, Record, Revision, Update
+from pipeline.records import (
+    Accepted,
+    Chase,
+    Conflict,
+    Plan,
+    Record,
+    Rejected,
+    ReturnLine,
+    Revision,
+    Stale,
+    Update,
+)
 from pipeline.returns import RETURN_LIMITS, ReturnedWorkbook, WorkbookError, read_return_isolated
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings, default_settings
 from pipeline.store import ChangedMeanwhileError, Store, describe_url
+from pipeline.update_round.draft import Run, draft_of, rebuild
 from pipeline.update_round.returned_rows import (
-    apply_update,
     check_row,
-    described,
     marker_state,
     route_row,
-    same_update,
     says_anything,
 )
-from pipeline.views import squash
 
 # One return gathered into a draft, as its source lists it: file name#return id.
 _SOURCE_ENTRY = re.compile(r"[^,#]+#[0-9a-f]{12}(?=,|$)")
@@ -50,54 +56,31 @@ class Collected:
     workbook, owner, return, marker, outcome)."""
 
     draft: Revision | None
-    accepted: list[list[Any]]
-    rejected: list[list[Any]]
-    conflicts: list[list[Any]]
-    stale: list[list[Any]]
-    chase: list[list[Any]]
+    accepted: list[Accepted]
+    rejected: list[Rejected]
+    conflicts: list[Conflict]
+    stale: list[Stale]
+    chase: list[Chase]
     failed: list[str]
     report: Path | None
-    returns: list[list[Any]] = field(default_factory=list)
-
-
-@dataclass
-class _Run:
-    """The lists one pass over the returns fills in."""
-
-    accepted: list[list[Any]] = field(default_factory=list)
-    rejected: list[list[Any]] = field(default_factory=list)
-    conflicts: list[list[Any]] = field(default_factory=list)
-    stale: list[list[Any]] = field(default_factory=list)
-    chase: list[list[Any]] = field(default_factory=list)
-    outcomes: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
-    markers: dict[int, str] = field(default_factory=dict)
+    returns: list[ReturnLine] = field(default_factory=list)
 
 
 def collect_returns(
     store: Store,
     files: Sequence[Path],
     report: Path,
+    *,
     label: str | None = None,
     settings: Settings | None = None,
     today: date | None = None,
-    *,
     limits: Limits = RETURN_LIMITS,
 ) -> Collected:
     """Read returned owner workbooks (each in a child process within `limits`), check every cell, and
     gather accepted updates into a draft revision."""
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     day = (today or date.today()).isoformat()
-    returned: list[ReturnedWorkbook] = []
-    failed: list[str] = []
-    for path in files:
-        try:
-            returned.append(read_return_isolated(path, limits))
-        except PipelineError as error:
-            if len(files) == 1:
-                raise
-            failed.append(str(error))
-    if not returned:
-        raise WorkbookError(None, f"none of the {len(files)} workbooks could be read: " + " | ".join(failed))
+    returned, failed = _read_all(files, limits)
     bases = {(r.plan, r.revision) for r in returned}
     if len(bases) > 1:
         raise PipelineError(
@@ -122,22 +105,46 @@ def collect_returns(
             if attempt == 4:
                 raise
     returns = [
-        [
+        ReturnLine(
             Path(wb.path).name,
             wb.owner,
             wb.content[:12],
             MARKER_NOTES[run.markers.get(i, "unsigned")],
             "; ".join(run.outcomes[i]) or "nothing to apply",
-        ]
+        )
         for i, wb in enumerate(returned)
     ]
     title = f"Collect report: {chosen.name}, returns against revision {base.label}" + (
         f" -> draft {new_draft.label}" if new_draft else ""
     )
     path = write_collect_report(
-        report, title, run.accepted, run.rejected, run.conflicts, run.stale, run.chase, returns=returns
+        report,
+        title,
+        accepted=run.accepted,
+        rejected=run.rejected,
+        conflicts=run.conflicts,
+        stale=run.stale,
+        chase=run.chase,
+        returns=returns,
     )
     return Collected(new_draft, run.accepted, run.rejected, run.conflicts, run.stale, run.chase, failed, path, returns)
+
+
+def _read_all(files: Sequence[Path], limits: Limits) -> tuple[list[ReturnedWorkbook], list[str]]:
+    """Read each returned workbook in a child process; return those read and what was wrong with the rest
+    (one unreadable workbook of one given is its error; none readable of several is one error for all)."""
+    returned: list[ReturnedWorkbook] = []
+    failed: list[str] = []
+    for path in files:
+        try:
+            returned.append(read_return_isolated(path, limits))
+        except PipelineError as error:
+            if len(files) == 1:
+                raise
+            failed.append(str(error))
+    if not returned:
+        raise WorkbookError(None, f"none of the {len(files)} workbooks could be read: " + " | ".join(failed))
+    return returned, failed
 
 
 def _collected_before(draft: Revision | None, previous: Iterable[Sequence[Update]]) -> dict[str, str]:
@@ -164,19 +171,13 @@ def _keys(records: Sequence[Record]) -> list[tuple[str, int]]:
     return keys
 
 
-def _latest_per_owner(updates: Sequence[Update]) -> list[Update]:
-    """Given a record's updates in the order collected, return each owner's last one (in that order)."""
-    last = {u.owner: i for i, u in enumerate(updates)}
-    return [u for i, u in enumerate(updates) if last[u.owner] == i]
-
-
 def _read_rows(
     returned: Sequence[ReturnedWorkbook],
     base: Revision,
     latest: Revision,
     base_records: Sequence[Record],
     collected_before: dict[str, str],
-    run: _Run,
+    run: Run,
     settings: Settings,
     day: str,
     key: bytes,
@@ -192,12 +193,12 @@ def _read_rows(
         marker = run.markers[w] = marker_state(wb, key)
         if wb.revision_sha256 and wb.revision_sha256 != base.sha256:
             why = f"made from another file than revision {base.label}: send the owner a new workbook"
-            run.stale.append(["", wb.owner, name, why])
+            run.stale.append(Stale("", wb.owner, name, why))
             run.outcomes[w].append(f"stale: {why}")
             continue
         if marker == "edited":
             why = "its hidden marker sheet was edited (its signature does not match): not applied; check with the owner"
-            run.stale.append(["", wb.owner, name, why])
+            run.stale.append(Stale("", wb.owner, name, why))
             run.outcomes[w].append("not applied: the marker sheet was edited")
             continue
         earlier = seen.get((wb.owner, wb.content)) or collected_before.get(wb.content[:12])
@@ -205,39 +206,10 @@ def _read_rows(
             run.outcomes[w].append(f"same content as {earlier}: adds nothing")
             continue
         seen[(wb.owner, wb.content)] = name
-        source = f"{name}#{wb.content[:12]}"
-        answered: dict[str, int] = {}
         stale_before, rejected_before = len(run.stale), len(run.rejected)
-        for row in wb.rows:
-            given = any(row.inputs.values()) or bool(row.formulas)
-            found = positions.get(row.id, [])
-            if not found:
-                if given:
-                    why = f"no recommendation {row.id} in revision {base.label}"
-                    run.rejected.append([row.id, wb.owner, name, "ID", row.id, why])
-                continue
-            if not given:
-                continue
-            if row.id in answered:
-                why = f"ID {row.id} is in this workbook twice: only its row {answered[row.id]} was read"
-                run.rejected.append([row.id, wb.owner, name, "ID", row.id, why])
-                continue
-            answered[row.id] = row.sheet_row
-            if base.id != latest.id and not base.draft:
-                why = f"answers revision {base.label}, but the latest is {latest.label}: send a new workbook"
-                run.stale.append([row.id, wb.owner, name, why])
-                continue
-            target, why = route_row(row, [(p, base_records[p]) for p in found], wb, key if marker == "signed" else None)
-            if target is None:
-                run.stale.append([row.id, wb.owner, name, why])
-                continue
-            if wb.owner not in base_records[target].owner_keys:
-                run.rejected.append([row.id, wb.owner, name, "ID", row.id, f"{wb.owner} is not an owner of {row.id}"])
-                continue
-            update, bad = check_row(row, wb.owner, source, day, settings)
-            run.rejected.extend([row.id, wb.owner, name, col, value, why] for col, value, why in bad)
-            if says_anything(update):
-                updates.append((target, update, w))
+        where = _Where(base, latest, base_records, positions, key if marker == "signed" else None)
+        for pos, update in _workbook_updates(wb, name, where, run, settings, day):
+            updates.append((pos, update, w))
         for count, what in (
             (len(run.stale) - stale_before, "stale rows"),
             (len(run.rejected) - rejected_before, "cells rejected"),
@@ -245,6 +217,61 @@ def _read_rows(
             if count:
                 run.outcomes[w].append(f"{count} {what}")
     return updates
+
+
+@dataclass(frozen=True)
+class _Where:
+    """What a returned row is checked against: the base revision and its records (positions by ID), the
+    latest revision, and the store's secret when the workbook's marker is signed."""
+
+    base: Revision
+    latest: Revision
+    records: Sequence[Record]
+    positions: dict[str, list[int]]
+    key: bytes | None
+
+
+def _workbook_updates(
+    wb: ReturnedWorkbook, name: str, where: _Where, run: Run, settings: Settings, day: str
+) -> list[tuple[int, Update]]:
+    """Given one usable returned workbook, return the updates its rows make as (record position, update);
+    rows and cells refused go into `run`."""
+    base = where.base
+    source = f"{name}#{wb.content[:12]}"
+    answered: dict[str, int] = {}
+    out: list[tuple[int, Update]] = []
+    for row in wb.rows:
+        given = any(row.inputs.values()) or bool(row.formulas)
+        found = where.positions.get(row.id, [])
+        if not found:
+            if given:
+                why = f"no recommendation {row.id} in revision {base.label}"
+                run.rejected.append(Rejected(row.id, wb.owner, name, "ID", row.id, why))
+            continue
+        if not given:
+            continue
+        if row.id in answered:
+            why = f"ID {row.id} is in this workbook twice: only its row {answered[row.id]} was read"
+            run.rejected.append(Rejected(row.id, wb.owner, name, "ID", row.id, why))
+            continue
+        answered[row.id] = row.sheet_row
+        if base.id != where.latest.id and not base.draft:
+            why = f"answers revision {base.label}, but the latest is {where.latest.label}: send a new workbook"
+            run.stale.append(Stale(row.id, wb.owner, name, why))
+            continue
+        target, why = route_row(row, [(p, where.records[p]) for p in found], wb, where.key)
+        if target is None:
+            run.stale.append(Stale(row.id, wb.owner, name, why))
+            continue
+        if wb.owner not in where.records[target].owner_keys:
+            why = f"{wb.owner} is not an owner of {row.id}"
+            run.rejected.append(Rejected(row.id, wb.owner, name, "ID", row.id, why))
+            continue
+        update, bad = check_row(row, wb.owner, source, day, settings)
+        run.rejected.extend(Rejected(row.id, wb.owner, name, col, value, why) for col, value, why in bad)
+        if says_anything(update):
+            out.append((target, update))
+    return out
 
 
 def _collect_once(
@@ -257,94 +284,44 @@ def _collect_once(
     settings: Settings,
     day: str,
     key: bytes,
-) -> tuple[Revision | None, _Run]:
+) -> tuple[Revision | None, Run]:
     """Check every returned row against the base revision and write the draft (conditionally on it being unchanged)."""
-    run = _Run()
+    run = Run()
     base_records = store.records(base)
     keys = _keys(base_records)
     draft = store.draft_for(chosen, base)
     draft_records = store.records(draft) if draft else []
-    previous = {k: r.updates for k, r in zip(_keys(draft_records), draft_records)}
+    previous = {k: r.updates for k, r in zip(_keys(draft_records), draft_records, strict=True)}
     collected_before = _collected_before(draft, previous.values())
     fresh: dict[int, list[tuple[Update, int]]] = defaultdict(list)
     for pos, update, w in _read_rows(returned, base, latest, base_records, collected_before, run, settings, day, key):
         fresh[pos].append((update, w))
     names = [Path(wb.path).name for wb in returned]
     # Rebuild the draft from the base and every update so far, so a disagreement is seen whichever run brought it.
-    ordered: list[Record] = []
-    for pos, rec in enumerate(base_records):
-        every = _latest_per_owner(previous.get(keys[pos], ()))
-        landed: dict[str, tuple[Update, int, Update | None]] = {}  # owner -> (update, workbook, what it replaced)
-        for update, w in fresh.get(pos, ()):
-            mine = next((u for u in every if u.owner == update.owner), None)
-            if mine is not None and same_update(mine, update):
-                continue  # said before: counted once
-            if update.owner in landed:
-                run.outcomes[landed[update.owner][1]].append(f"superseded by {names[w]} on {rec.id}")
-            if mine is not None:
-                run.outcomes[w].append(f"supersedes {mine.source.split('#')[0]} on {rec.id}")
-            every = [u for u in every if u.owner != update.owner] + [update]
-            landed[update.owner] = (update, w, mine)
-        held = {
-            what
-            for what in ("status", "timescale")
-            if len({squash(getattr(u, what)).lower() for u in every if getattr(u, what)}) > 1
-        }
-        for what in sorted(held):
-            run.conflicts.extend(
-                [rec.id, what, u.owner, getattr(u, what), u.source.split("#")[0]] for u in every if getattr(u, what)
-            )
-        built = rec
-        for u in every:
-            built = apply_update(built, u, settings, "status" not in held, "timescale" not in held)
-        ordered.append(built)
-        for update, w, replaced in landed.values():
-            count = 0
-            for what, value, why in (
-                ("progress", update.progress, ""),
-                ("status", update.status, ""),
-                ("timescale", update.timescale, update.reason),
-                ("evidence", update.evidence, ""),
-                ("comments", update.comments, ""),
-            ):
-                if value and what not in held:
-                    count += 1
-                    supersedes = described(replaced) if replaced is not None else ""
-                    run.accepted.append([rec.id, update.owner, names[w], what, value, why, supersedes])
-            if count:
-                run.outcomes[w].append(f"{rec.id}: {count} accepted")
+    ordered = [
+        rebuild(rec, previous.get(keys[pos], ()), fresh.get(pos, ()), names, run, settings)
+        for pos, rec in enumerate(base_records)
+    ]
     returned_owners = {wb.owner for w, wb in enumerate(returned) if run.markers.get(w) != "edited"}
     returned_owners |= {u.owner for r in ordered for u in r.updates}
     chase_keys = dict.fromkeys(k for r in base_records for k in r.owner_keys)
     run.chase = [
-        [k, ", ".join(r.id for r in base_records if k in r.owner_keys), "no workbook returned yet"]
+        Chase(k, ", ".join(r.id for r in base_records if k in r.owner_keys), "no workbook returned yet")
         for k in chase_keys
         if k not in returned_owners
     ]
-    new_draft = None
-    if fresh or draft is not None:
-        sha = hashlib.sha256("".join(sorted(u.source for r in ordered for u in r.updates)).encode()).hexdigest()
-        columns = list(base.columns)
-        for fld, header in (("progress", "Progress to date"), ("status", "Status")):
-            if fld not in {c.field for c in columns}:
-                columns.append(Column(fld, header))
-        new_draft = store.add_revision(
-            chosen.name,
-            label or (draft.label if draft else f"{base.label}-returns"),
-            None,
-            base.title,
-            ", ".join(sorted(_source_entries(draft) | {u.source for ups in fresh.values() for u, _ in ups})),
-            sha,
-            base.pages,
-            columns,
-            ordered,
-            [Issue("info", f"owner returns collected against {base.label}; approve to publish")],
-            kind="owner-returns",
-            replace=draft is not None or label is not None,
-            draft=True,
-            base=base.label,
-            expected=draft.id if draft is not None else 0,
-        )
+    if not fresh and draft is None:
+        return None, run
+    sources = _source_entries(draft) | {u.source for ups in fresh.values() for u, _ in ups}
+    new_draft = store.add_revision(
+        chosen.name,
+        label or (draft.label if draft else f"{base.label}-returns"),
+        draft_of(base, ordered, sources),
+        replace=draft is not None or label is not None,
+        draft=True,
+        base=base.label,
+        expected=draft.id if draft is not None else 0,
+    )
     return new_draft, run
 
 

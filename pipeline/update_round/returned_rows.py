@@ -14,13 +14,23 @@ from dataclasses import replace
 from typing import Literal
 
 from pipeline.export.cells import cell_text
-from pipeline.export.owner_workbook import FORMAT_VERSION, marker_signature, row_print
+from pipeline.export.owner_workbook import (
+    COMMENTS,
+    EVIDENCE,
+    FORMAT_VERSION,
+    PROGRESS_UPDATE,
+    PROPOSED_STATUS,
+    REASON,
+    REVISED_TIMESCALE,
+    marker_signature,
+    row_print,
+)
+from pipeline.matching import record_fingerprint, squash
 from pipeline.normalise import read_status, read_timescale
 from pipeline.records import Record, Update
 from pipeline.returns import ReturnedRow, ReturnedWorkbook
 from pipeline.settings import Settings
 from pipeline.statuses import parse_status, vocabulary_word
-from pipeline.views import record_fingerprint, squash
 
 Marker = Literal["signed", "unsigned", "edited"]
 UPDATE_FIELDS = ("progress", "status", "timescale", "reason", "evidence", "comments")
@@ -93,39 +103,39 @@ def check_row(
     """Given a returned row, return the update its inputs make and the cells rejected (column, value, why)."""
     inputs = row.inputs
     rejected = [(column, formula, FORMULA_REASON) for column, formula in row.formulas.items()]
-    status = inputs.get("Proposed status", "")
+    status = inputs.get(PROPOSED_STATUS, "")
     if status:
         canonical = _canonical_status(status, settings)
         if canonical is None:
             words = ", ".join(w for ws in settings.statuses.values() for w in ws[:1])
-            rejected.append(("Proposed status", status, f"not a status in the list ({words})"))
+            rejected.append((PROPOSED_STATUS, status, f"not a status in the list ({words})"))
             status = ""
         else:
             status = canonical[0]
-    timescale = inputs.get("Revised timescale", "")
-    reason = inputs.get("Reason for new timescale", "")
+    timescale = inputs.get(REVISED_TIMESCALE, "")
+    reason = inputs.get(REASON, "")
     if timescale:
         if read_timescale(timescale, settings).rule is None:
             rejected.append(
                 (
-                    "Revised timescale",
+                    REVISED_TIMESCALE,
                     timescale,
                     "cannot be read as a date or period (write e.g. 'March 2016', 'Q3 2016/17', '31/3/16')",
                 )
             )
             timescale = ""
         elif not reason:
-            rejected.append(("Revised timescale", timescale, "a reason for the new timescale is required"))
+            rejected.append((REVISED_TIMESCALE, timescale, "a reason for the new timescale is required"))
             timescale = ""
     update = Update(
         owner=owner,
         date=today,
-        progress=inputs.get("Progress update", ""),
+        progress=inputs.get(PROGRESS_UPDATE, ""),
         status=status,
         timescale=timescale,
         reason=reason if timescale else "",
-        evidence=inputs.get("Evidence / links", ""),
-        comments=inputs.get("Comments", ""),
+        evidence=inputs.get(EVIDENCE, ""),
+        comments=inputs.get(COMMENTS, ""),
         source=source,
     )
     return update, rejected

@@ -15,19 +15,13 @@ from pipeline.errors import OutputError, PipelineError
 from pipeline.export.atomic import check_target
 from pipeline.export.owner_workbook import write_owner_workbook
 from pipeline.export.tracker import write_tracker
-from pipeline.ingest import diff_between, history_of
+from pipeline.history import diff, flags, held_by, owner_keys_of, status_by_theme
+from pipeline.ingest import load_history
 from pipeline.owners import owner_files
 from pipeline.records import Issue, Plan, Revision
 from pipeline.returns import read_return
-from pipeline.settings import Settings, load_settings
+from pipeline.settings import Settings, default_settings
 from pipeline.store import Store, describe_url
-from pipeline.views import (
-    diff_to_jsonable,
-    flags_frame,
-    owner_frame,
-    owner_keys_of,
-    status_by_theme,
-)
 
 
 def _chosen(store: Store, plan: str | None, label: str | None, include_drafts: bool) -> tuple[Plan, Revision]:
@@ -38,6 +32,7 @@ def _chosen(store: Store, plan: str | None, label: str | None, include_drafts: b
 def make_tracker(
     store: Store,
     out: Path,
+    *,
     plan: str | None = None,
     label: str | None = None,
     as_of: date | None = None,
@@ -46,13 +41,18 @@ def make_tracker(
     """Write the master tracker for a revision (default: the latest); return where it went and its warnings."""
     chosen, revision = _chosen(store, plan, label, include_drafts)
     as_of = as_of or date.today()
-    history = history_of(store, chosen, revision, include_drafts=include_drafts)
-    frame = flags_frame(history, as_of)
-    changes = None
-    if len(history) > 1:
-        changes = diff_to_jsonable(diff_between(store, chosen, history[-2][0], revision, include_drafts=include_drafts))
+    history = load_history(store, chosen, revision, include_drafts=include_drafts)
+    flagged = flags(history, as_of)
+    changes = diff(history, history.revisions[-2], revision) if len(history.revisions) > 1 else None
     path, warnings = write_tracker(
-        out, revision, frame, changes, status_by_theme(frame), store.issues(revision), as_of, describe_url(store.url)
+        out,
+        revision,
+        flagged=flagged,
+        changes=changes,
+        summary=status_by_theme(flagged),
+        issues=store.issues(revision),
+        as_of=as_of,
+        store=describe_url(store.url),
     )
     return TrackerWritten(path, revision, tuple(warnings))
 
@@ -93,6 +93,7 @@ class Written:
 def make_owner_workbooks(
     store: Store,
     outdir: Path,
+    *,
     plan: str | None = None,
     label: str | None = None,
     as_of: date | None = None,
@@ -100,15 +101,14 @@ def make_owner_workbooks(
     settings: Settings | None = None,
 ) -> Written:
     """Write one workbook per owner key for a revision, signed with the store's key; refuse to overwrite one
-    with input typed in unless `force`."""
-    settings = settings or load_settings()
+    with input typed in unless `force`. The owners' status dropdown offers the words of `settings` (default:
+    the built-in ones)."""
+    settings = settings or default_settings()
     chosen, revision = _chosen(store, plan, label, False)
     as_of = as_of or date.today()
-    frame = flags_frame(history_of(store, chosen, revision), as_of)
-    closed = store.closures(chosen)
-    if closed and not frame.empty:
-        frame = frame[~frame["id"].isin(list(closed))].reset_index(drop=True)  # agreed closed: nothing more to report
-    keys = owner_keys_of(frame)
+    closed = store.closures(chosen)  # agreed closed: nothing more to report
+    flagged = [f for f in flags(load_history(store, chosen, revision), as_of) if f.id not in closed]
+    keys = owner_keys_of(flagged)
     names = owner_files(keys)
     targets = [(key, outdir / names[key]) for key in keys]
     if not force:
@@ -128,9 +128,9 @@ def make_owner_workbooks(
                 staging / names[key],
                 revision,
                 key,
-                owner_frame(frame, key),
-                status_choices(settings),
-                as_of,
+                flagged=held_by(flagged, key),
+                status_choices=status_choices(settings),
+                as_of=as_of,
                 signing_key=signing_key,
             )
             warnings += cut
