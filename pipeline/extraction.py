@@ -8,9 +8,11 @@ from pathlib import Path
 from pipeline.extract import read_pdf
 from pipeline.isolation import Limits, run_isolated
 from pipeline.normalise import rows_to_records
-from pipeline.records import Extraction, Source, SourceDocument
+from pipeline.records import Column, Extraction, Issue, Record, Source, SourceDocument
 from pipeline.settings import Settings, default_settings
-from pipeline.validate import check_records
+
+# What a read gives before it is checked: the source, its records, the issues met reading them, the columns.
+_Read = tuple[Source, tuple[Record, ...], tuple[Issue, ...], tuple[Column, ...]]
 
 
 def extract_plan(
@@ -27,6 +29,23 @@ def extract_plan(
 
     `pages` limits the search to those pages; `tables` names the tables the plan is taken from.
     """
+    read = _read(
+        path, password=password, settings=settings, progress=progress, limits=limits, pages=pages, tables=tables
+    )
+    return _checked(read)
+
+
+def _read(
+    path: str | Path,
+    *,
+    password: str | None = None,
+    settings: Settings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    limits: Limits | None = None,
+    pages: Collection[int] | None = None,
+    tables: Sequence[int] | None = None,
+) -> _Read:
+    """Read and normalise a plan: everything `extract_plan` does but the checks against the schema."""
     settings = settings or default_settings()
     limits = limits or Limits()
     doc = read_pdf(
@@ -40,9 +59,22 @@ def extract_plan(
         tables=tables,
     )
     records, issues = rows_to_records(doc, settings)
-    source = source_of(doc)
-    all_issues = (*doc.issues, *issues, *check_records(records, doc.columns))
-    return Extraction(source, tuple(records), tuple(all_issues))
+    return source_of(doc), tuple(records), (*doc.issues, *issues), tuple(doc.columns)
+
+
+def _checked(read: _Read) -> Extraction:
+    """Given a read, return it as an extraction with the data problems found added to its issues."""
+    from pipeline.validate import check_records  # jsonschema: loaded while an isolated read runs
+
+    source, records, issues, columns = read
+    return Extraction(source, records, (*issues, *check_records(records, columns)))
+
+
+def _ready_to_check() -> None:
+    """Load the validator (jsonschema and the compiled record schema) before the read it checks is back."""
+    from pipeline.validate import record_validator
+
+    record_validator()
 
 
 def source_of(doc: SourceDocument) -> Source:
@@ -69,5 +101,5 @@ def extract_isolated(
         "pages": pages,
         "tables": tables,
     }
-    extraction: Extraction = run_isolated(str(path), extract_plan, (Path(path),), kwargs, limits, progress)
-    return extraction
+    read: _Read = run_isolated(str(path), _read, (Path(path),), kwargs, limits, progress, while_waiting=_ready_to_check)
+    return _checked(read)

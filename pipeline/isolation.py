@@ -106,10 +106,14 @@ def run_isolated(
     kwargs: dict[str, Any] | None = None,
     limits: Limits = Limits(),
     progress: Callable[[int, int], None] | None = None,
+    *,
+    while_waiting: Callable[[], object] | None = None,
 ) -> Any:
     """Call func(*args, **kwargs) in a child process within the limits; return its result or raise a clear error.
 
-    With `progress`, func is given a `progress` callback whose calls come back here.
+    With `progress`, func is given a `progress` callback whose calls come back here. `while_waiting` is
+    called here once the child has started: work for what comes after (loading what the result will be
+    checked with), done on another core while the child reads.
     """
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
@@ -119,6 +123,8 @@ def run_isolated(
     proc.start()
     child.close()
     deadline = time.monotonic() + limits.seconds
+    if while_waiting is not None:
+        while_waiting()
     try:
         while True:
             if not parent.poll(max(0.0, deadline - time.monotonic())):

@@ -103,7 +103,7 @@ def _draw_ruled_rows(c: canvas.Canvas, top: float, rows: Sequence[Sequence[Seque
     c.line(RULE_XS[0], PAGE_HEIGHT - y, RULE_XS[-1], PAGE_HEIGHT - y)
     for k, row in enumerate([[[h] for h in PLAN_HEADER], *rows]):
         c.setFont("Helvetica-Bold" if k == 0 else "Helvetica", 9)
-        for x, cell in zip(RULE_XS, row):
+        for x, cell in zip(RULE_XS[:-1], row, strict=True):  # each cell starts at its column's left rule
             for i, text in enumerate(cell):
                 c.drawString(x + 3, PAGE_HEIGHT - (y + LINE_STEP * (i + 1)), text)
         y += LINE_STEP * max(len(cell) for cell in row) + ROW_PAD

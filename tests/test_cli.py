@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -93,7 +94,7 @@ def _encrypted(path: Path, user: str, owner: str) -> Path:
     return path
 
 
-BAD_INPUTS = {
+BAD_INPUTS: dict[str, tuple[Callable[[Path], object], str]] = {
     "html": (lambda p: p.write_bytes(b"<!DOCTYPE html><html><body>Sign in</body></html>"), "web page"),
     "empty": (lambda p: p.write_bytes(b""), "empty"),
     "docx": (lambda p: p.write_bytes(b"PK\x03\x04" + b"\0" * 200), "Word/Excel"),

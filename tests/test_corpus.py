@@ -37,7 +37,8 @@ IN_PICTURES = {("kcc-executive-response", 4, "proposed_actions"): (1, 10)}  # li
 
 
 def _truth(name: str) -> dict[str, Any]:
-    return json.loads((CORPUS / f"{name}.truth.json").read_text(encoding="utf-8"))
+    truth: dict[str, Any] = json.loads((CORPUS / f"{name}.truth.json").read_text(encoding="utf-8"))
+    return truth
 
 
 @pytest.fixture(scope="module")

@@ -60,8 +60,8 @@ def test_one_image_per_page_asked_for_with_the_plan_drawn_inside_the_table(tmp_p
         width, height = page_size(PLAN, 1)
         assert image.width / image.height == pytest.approx(width / height, rel=0.01)
         assert image.width == pytest.approx(width * SCALE, abs=2)
-        inside = tuple(round(v * SCALE) for v in (part.bbox.x0, part.bbox.top, part.bbox.x1, part.bbox.bottom))
-        assert pixels_of(image, PLAN_COLOUR, inside) > 1000  # the table's outline, all round
+        x0, top, x1, bottom = (round(v * SCALE) for v in (part.bbox.x0, part.bbox.top, part.bbox.x1, part.bbox.bottom))
+        assert pixels_of(image, PLAN_COLOUR, (x0, top, x1, bottom)) > 1000  # the table's outline, all round
         assert pixels_of(image, OTHER_COLOUR) == 0
 
 

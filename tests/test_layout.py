@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from pipeline.extract.columns import ColumnGeom, columns_from_header
 from pipeline.extract.content import shown_rules
-from pipeline.extract.geometry import Fill, Rule, Word, words_to_lines
+from pipeline.extract.geometry import Fill, Line, Rule, Word, words_to_lines
 from pipeline.extract.grid import row_separators
 from pipeline.extract.header import Header, classify, find_headers
 from pipeline.extract.page import nested_table_lines, title_above
@@ -17,7 +19,7 @@ SETTINGS = load_settings()
 MATCHER = HeaderMatcher(SETTINGS.headers, SETTINGS.not_plan)
 
 
-def find_header(lines, rules, matcher) -> Header | None:
+def find_header(lines: Sequence[Line], rules: Sequence[Rule], matcher: HeaderMatcher) -> Header | None:
     found = find_headers(lines, rules, matcher)
     return found[0] if found else None
 

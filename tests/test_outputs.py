@@ -10,6 +10,7 @@ import os
 import stat
 import time
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,16 +71,16 @@ def _assert_defused(text: str) -> list[list[str]]:
 
 def test_extraction_csv_never_starts_a_cell_with_a_formula(plan: Extraction) -> None:
     rows = _assert_defused(extraction_to_csv(_hostile(plan)))
-    header, first = rows[0], dict(zip(rows[0], rows[1]))
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert first["recommendation"] == '\'=HYPERLINK("http://evil.example","click")'
     assert first["proposed_actions"] == "'- visits to every provider"
     assert first["progress"] == "'+44 0 1234 with more"
     assert first["owners"].startswith("'@Procurement; ")
     assert "'extra.=cmd|' /C calc'!A0" not in header and "extra.=cmd|' /C calc'!A0" in header  # dotted: safe already
     assert first["extra.Notes"] == "'\ncarriage"
-    assert dict(zip(rows[0], rows[2]))["status.text"] == "'-1 (behind)"
+    assert dict(zip(rows[0], rows[2], strict=True))["status.text"] == "'-1 (behind)"
     # a cell that is not a formula is as printed
-    assert dict(zip(rows[0], rows[3]))["id"] == "R3"
+    assert dict(zip(rows[0], rows[3], strict=True))["id"] == "R3"
 
 
 def test_cli_extract_csv_is_defused(plan: Extraction, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -196,7 +197,7 @@ def test_a_failed_write_does_not_suggest_an_option(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def paper_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def paper_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp("outputs")
     opened = Store(f"sqlite:///{folder / 'store.db'}")
     ingest_file(opened, DATA / "kcc-2015.pdf")
@@ -265,7 +266,7 @@ def _bomb(path: Path) -> Path:
     return path
 
 
-TEMPLATES = {
+TEMPLATES: dict[str, tuple[Callable[[Path], object], str]] = {
     "text": (lambda p: p.write_text("Dear committee"), "not a Word .docx template"),
     "pdf": (lambda p: p.write_bytes(PLAN.read_bytes()[:4096]), "is a PDF"),
     "empty": (lambda p: p.write_bytes(b""), "is empty"),

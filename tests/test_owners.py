@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from pipeline.errors import OutputError
 from pipeline.extraction import extract_plan
 from pipeline.normalise import interpret
 from pipeline.owners import fold, owner_files, unify_keys
-from pipeline.records import NewRevision, Record
+from pipeline.records import Issue, NewRevision, Record
 from pipeline.settings import load_settings
 from pipeline.store import Store
 from pipeline.update_round import make_owner_workbooks
@@ -120,11 +121,11 @@ def test_owner_workbooks_are_written_all_or_none(tmp_path: Path, monkeypatch: py
     original = owner_workbook.write_owner_workbook
     written: list[Path] = []
 
-    def write_then_fail(path: Path, *args: object, **kwargs: object) -> Path:
+    def write_then_fail(path: Path, *args: Any, **kwargs: Any) -> tuple[Path, list[Issue]]:
         if len(written) == 3:
             raise OSError(28, "No space left on device")
         written.append(path)
-        return original(path, *args, **kwargs)  # type: ignore[arg-type]
+        return original(path, *args, **kwargs)
 
     monkeypatch.setattr("pipeline.update_round.workbooks.write_owner_workbook", write_then_fail)
     with pytest.raises(OutputError, match="nothing was written"):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 from PIL import Image
 
 from pipeline.cli import main
@@ -38,7 +41,7 @@ background_documents = ["Commissioning Select Committee report, March 2014"]
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp("paper")
     opened = Store(f"sqlite:///{folder / 'store.db'}")
     for name in ("kcc-2014", "kcc-2015", "kcc-2015q4"):
@@ -56,6 +59,13 @@ def meta(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _texts(doc: Any) -> list[str]:
     return [p.text for p in doc.paragraphs]
+
+
+def _style_name(paragraph: Paragraph) -> str:
+    style = paragraph.style
+    assert style is not None  # every paragraph of a saved document has a style
+    name: str = style.name
+    return name
 
 
 def test_paper_reads_back(store: Store, meta: Path, tmp_path: Path) -> None:
@@ -78,7 +88,7 @@ def test_paper_reads_back(store: Store, meta: Path, tmp_path: Path) -> None:
     )
     assert any(t.startswith("The Committee is asked to NOTE") for t in texts)
     # headings are real heading styles, in order
-    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    headings = [(_style_name(p), p.text) for p in doc.paragraphs if _style_name(p).startswith(("Heading", "Title"))]
     assert headings[0] == ("Title", "Commissioning Select Committee: update on the action plan")
     h1 = [t for s, t in headings if s == "Heading 1"]
     assert h1 == [
@@ -94,7 +104,7 @@ def test_paper_reads_back(store: Store, meta: Path, tmp_path: Path) -> None:
         "Appendix A: Appendix 1: Updated Action Plan (December 2015)",
     ]
     levels = [int(s.split()[-1]) if s.startswith("Heading") else 0 for s, _ in headings]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
     # exactly the q4 changes
     start, end = texts.index("3. Changes since the last report"), texts.index("4. Items needing attention")
     changes = texts[start:end]
@@ -123,10 +133,12 @@ def test_paper_reads_back(store: Store, meta: Path, tmp_path: Path) -> None:
         "Progress to date",
         "Status",
     ]
-    assert appendix.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    header_props = appendix.rows[0]._tr.trPr
+    assert header_props is not None and header_props.find(qn("w:tblHeader")) is not None
     themes = {r.theme for r in store.records(store.revision(store.resolve_plan(None), None))}
     assert len(appendix.rows) == 1 + 27 + len(themes)
-    assert doc.sections[-1].page_width > doc.sections[-1].page_height
+    width, height = doc.sections[-1].page_width, doc.sections[-1].page_height
+    assert width is not None and height is not None and width > height
     shaded = [
         c
         for row in appendix.rows[1:]
@@ -168,7 +180,8 @@ def test_pdf_repeats_header_and_appendix_reextracts(store: Store, meta: Path, tm
     out = tmp_path / "page"
     subprocess.run([pdftoppm, "-r", "40", "-png", "-f", str(first), "-l", str(first), str(pdf), str(out)], check=True)
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
-    assert image.getextrema()[0] < 100  # the page is drawn, not blank
+    darkest = image.getextrema()[0]
+    assert isinstance(darkest, int | float) and darkest < 100  # the page is drawn, not blank
 
 
 def test_template_supplies_styles_and_page_setup(store: Store, tmp_path: Path) -> None:
@@ -185,10 +198,11 @@ def test_template_supplies_styles_and_page_setup(store: Store, tmp_path: Path) -
     header.add_run().add_picture(str(logo), width=Cm(3))
     header.add_run(" Kent County Council")
     doc.add_paragraph("Template body text to be replaced")
-    doc.save(template)
+    doc.save(str(template))
     docx, _, notes = build_paper(store, tmp_path / "paper.docx", template=template, as_of=date(2016, 1, 21))
     out = Document(str(docx))
-    assert abs(out.sections[0].left_margin - Cm(3.2)) < Cm(0.01)
+    margin = out.sections[0].left_margin
+    assert margin is not None and abs(margin - Cm(3.2)) < Cm(0.01)
     assert out.styles["Normal"].font.name == "Georgia" and out.styles["Heading 1"].font.size == Pt(17)
     assert "Kent County Council" in out.sections[0].header.paragraphs[0].text
     assert out.sections[0].header._element.xpath(".//pic:pic")
@@ -203,7 +217,7 @@ def test_template_without_a_style_says_so(store: Store, tmp_path: Path) -> None:
     for style in list(styles):
         if style.get(qn("w:styleId")) in ("TableGrid", "ListBullet"):
             styles.remove(style)
-    doc.save(template)
+    doc.save(str(template))
     docx, _, notes = build_paper(store, tmp_path / "paper.docx", template=template, as_of=date(2016, 1, 21))
     assert any("'Table Grid'" in n for n in notes) and any("'List Bullet'" in n for n in notes)
     assert Document(str(docx)).tables

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -42,7 +43,7 @@ DAY = date(2016, 1, 20)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
+def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store(f"sqlite:///{tmp_path / 'store.db'}")
     ingest_file(opened, DATA / "kcc-2015.pdf")
     yield opened
@@ -50,7 +51,7 @@ def store(tmp_path: Path) -> Any:
 
 
 @pytest.fixture
-def any_store(url: str) -> Any:
+def any_store(url: str) -> Iterator[Store]:
     """The 2015 plan in a SQLite store, and in PostgreSQL when one is configured."""
     opened = Store(url)
     ingest_file(opened, DATA / "kcc-2015.pdf")

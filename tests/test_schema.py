@@ -20,7 +20,8 @@ SCHEMAS = Path(__file__).parent.parent / "schemas"
 
 
 def _schema(name: str) -> dict[str, Any]:
-    return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    return schema
 
 
 def _validator() -> jsonschema.Draft202012Validator:

@@ -6,6 +6,7 @@ import contextlib
 import json
 import shutil
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -327,7 +328,7 @@ def _tables(path: Path) -> list[str]:
         return sorted(r[0] for r in conn.execute("select name from sqlite_master where type = 'table'"))
 
 
-STORE_FILES = {
+STORE_FILES: dict[str, tuple[Callable[[Path], object], str]] = {
     "text": (lambda p: p.write_text("plan notes\n"), "is not a SQLite database"),
     "pdf": (lambda p: shutil.copy(DATA / "kcc-2015.pdf", p), "it is a PDF"),
     "corrupt": (

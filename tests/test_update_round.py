@@ -7,9 +7,9 @@ import io
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
@@ -29,7 +29,7 @@ AS_OF = date(2016, 1, 15)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
+def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store(f"sqlite:///{tmp_path / 'store.db'}")
     ingest_file(opened, DATA / "kcc-2015.pdf")
     yield opened
@@ -44,10 +44,10 @@ def test_master_tracker_reads_back(store: Store, tmp_path: Path) -> None:
     ws = wb["Tracker"]
     header = [c.value for c in ws[3]]
     assert header[:3] == ["ID", "Theme", "Recommendation"] and "Status (normalised)" in header and "Overdue" in header
-    rows = [dict(zip(header, (c.value for c in row))) for row in ws.iter_rows(min_row=4) if row[0].value]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=4) if row[0].value]
     records = store.records(rev)
     assert len(rows) == 27 == len(records)
-    for row, rec in zip(rows, records):
+    for row, rec in zip(rows, records, strict=True):
         assert row["ID"] == rec.id
         assert row["Recommendation"] == rec.recommendation
         assert row["Proposed actions"] == rec.proposed_actions
@@ -128,7 +128,7 @@ def _fill(path: Path, answers: dict[str, dict[str, str]], insert_column: bool = 
     if sort_desc:
         values = [[ws.cell(r, c).value for c in range(1, ws.max_column + 1)] for r in rows]
         values.sort(key=lambda v: int(str(v[0])[1:]), reverse=True)
-        for r, vals in zip(rows, values):
+        for r, vals in zip(rows, values, strict=True):
             for c, v in enumerate(vals, start=1):
                 ws.cell(r, c).value = v
     wb.save(path)
@@ -296,7 +296,7 @@ def _macro_workbook(path: Path, good: Path) -> None:
         dst.writestr("xl/vbaProject.bin", b"macro")
 
 
-BAD_RETURNS = {
+BAD_RETURNS: dict[str, tuple[Callable[[Path, Path], object], str]] = {
     "csv": (lambda p, g: p.write_text("ID,Progress update\nR1,done\n"), "CSV"),
     "html": (lambda p, g: p.write_text("<html><body>Outlook preview</body></html>"), "web page"),
     "encrypted": (lambda p, g: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "password"),

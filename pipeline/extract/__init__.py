@@ -6,6 +6,7 @@ plans grow.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import statistics
@@ -181,10 +182,25 @@ def _read_pages(
                 continue
             reading.any_words = True
             state, next_index = _page_tables(content, index + 1, matcher, labels, state, next_index, reading)
-        reading.metadata_title = str((pdf.metadata or {}).get("Title") or "").strip()
+        reading.metadata_title = _metadata_title(pdf)
         return reading
     finally:
-        pdf.close()
+        _close_quietly(pdf)
+
+
+def _metadata_title(pdf: Any) -> str:
+    """Given an open PDF, return the title its metadata gives ("" when none, or when the metadata is damaged)."""
+    try:
+        return str((pdf.metadata or {}).get("Title") or "").strip()
+    except Exception:  # damaged metadata only loses the fallback title
+        return ""
+
+
+def _close_quietly(opened: Any) -> None:
+    """Close a PDF or page: pdfplumber may parse what it had not read yet while closing, and a damaged object
+    there is no reason to lose what was read (or to hide the error already being raised)."""
+    with contextlib.suppress(Exception):
+        opened.close()
 
 
 def _page_tables(
@@ -296,7 +312,7 @@ def _read_page(pdf: Any, index: int, name: str) -> PageContent:
         ) from None
     finally:
         if page is not None:
-            page.close()
+            _close_quietly(page)
 
 
 def _check_pages(name: str, pages: Collection[int] | None, n_pages: int) -> set[int] | None:

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTRect
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTContainer, LTCurve, LTRect
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.utils import apply_matrix_rect
 
 from pipeline.extract.geometry import Fill, Rule, Word
 
@@ -57,15 +61,69 @@ def _colour(value: Any) -> tuple[float, ...] | None:
         return None
 
 
+class _Collector(PDFPageAggregator):
+    """pdfminer's page aggregator, except that each upright character goes straight into `chars` as
+    (x0, y0, x1, y1, text, font, size), in pdfminer's coordinates, instead of becoming an LTChar object:
+    the same box LTChar would compute, for a page of 40,000 characters about a fifth of pdfminer's time.
+    Lines, rectangles and curves are aggregated as pdfminer does."""
+
+    def __init__(self, rsrcmgr: Any, pageno: int) -> None:
+        super().__init__(rsrcmgr, pageno=pageno, laparams=None)
+        self.chars: list[tuple[float, float, float, float, str, str, float]] = []
+
+    def render_char(
+        self,
+        matrix: tuple[float, float, float, float, float, float],
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        rise: float,
+        cid: int,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> float:
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        adv: float = font.char_width(cid) * fontsize * scaling
+        a, b, c, d, e, f = matrix
+        if not (a * d * scaling > 0 and b * c <= 0):
+            return adv  # not upright (rotated or mirrored text): not read
+        vertical = font.is_vertical()
+        if vertical:  # as pdfminer's LTChar computes its box
+            vx, vy = font.char_disp(cid)
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            box = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            box = (0, descent + rise, adv, descent + rise + fontsize)
+        if b == 0 and c == 0:  # no skew, the usual case: the same sums apply_matrix_rect does, without its calls
+            x0, y0, x1, y1 = a * box[0] + e, d * box[1] + f, a * box[2] + e, d * box[3] + f
+        else:
+            x0, y0, x1, y1 = apply_matrix_rect(matrix, box)
+        x0, x1 = min(x0, x1), max(x0, x1)
+        y0, y1 = min(y0, y1), max(y0, y1)
+        self.chars.append((x0, y0, x1, y1, text, font.fontname, x1 - x0 if vertical else y1 - y0))
+        return adv
+
+
 def read_page_content(page: Any) -> PageContent:
     """Given a pdfplumber page, return its words, ruling lines and fills.
 
-    Reads pdfminer's layout objects (``page.layout``) directly rather than
-    pdfplumber's per-object dictionaries: the same geometry, in half the time.
+    Runs pdfminer over the page with a device of our own (characters as tuples, see `_Collector`) and reads
+    its layout objects directly rather than pdfplumber's per-object dictionaries: the same geometry, in
+    less than half the time.
     """
     width, height = float(page.width), float(page.height)
     mb_x0, mb_top = (float(v) for v in page.mediabox[:2])
+    device = _Collector(page.pdf.rsrcmgr, page.page_number)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     chars: list[_Char] = []
+    for x0, y0, x1, y1, text, font, size in device.chars:
+        text = _LIGATURES.get(text, text)
+        chars.append((height - y1 + mb_top, x0 + mb_x0, x1 + mb_x0, height - y0 + mb_top, text, font, size))
     rules: list[tuple[int, Rule]] = []  # with the order they were painted in
     fills: list[tuple[int, Fill]] = []
 
@@ -91,12 +149,7 @@ def read_page_content(page: Any) -> PageContent:
 
     def walk(objects: Any) -> None:
         for obj in objects:
-            if isinstance(obj, LTChar):
-                if obj.upright:
-                    text = _LIGATURES.get(obj.get_text(), obj.get_text())
-                    top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top
-                    chars.append((top, obj.x0 + mb_x0, obj.x1 + mb_x0, bottom, text, obj.fontname, obj.size))
-            elif isinstance(obj, LTRect):
+            if isinstance(obj, LTRect):
                 top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top
                 box(obj.x0 + mb_x0, top, obj.x1 + mb_x0, bottom, obj.stroke, obj.fill, obj.non_stroking_color)
             elif isinstance(obj, LTCurve):
@@ -114,7 +167,7 @@ def read_page_content(page: Any) -> PageContent:
             elif isinstance(obj, LTContainer):
                 walk(obj)
 
-    walk(page.layout)
+    walk(device.get_result())
     return PageContent(chars_to_words(chars), shown_rules(rules, fills), [f for _, f in fills], width, height)
 
 

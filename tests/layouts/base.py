@@ -14,8 +14,8 @@ from reportlab.platypus import Flowable
 
 DATA = Path(__file__).parent.parent / "data"
 TEXT: dict[str, Any] = json.loads((DATA / "layouts" / "text.json").read_text(encoding="utf-8"))
-PAGE_SIZES = {"portrait": A4, "landscape": landscape(A4)}
-MARGIN = 15 * mm
+PAGE_SIZES: dict[str, tuple[float, float]] = {"portrait": A4, "landscape": landscape(A4)}
+MARGIN: float = 15 * mm
 FRAME_PADDING = 6  # ReportLab's default padding inside a frame
 PARAGRAPH_GAP = 0.6  # space before a cell's second and later paragraphs, in lines
 COLUMN_SLACK = 3  # points left of a header word that its column's text may start
@@ -129,7 +129,7 @@ class Marks:
         return _Mark(self.pages, key)
 
 
-class _Mark(Flowable):
+class _Mark(Flowable):  # type: ignore[misc]  # reportlab has no type stubs, so Flowable is Any
     def __init__(self, pages: dict[object, int], key: object) -> None:
         super().__init__()
         self.pages, self.key = pages, key

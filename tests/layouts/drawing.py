@@ -113,7 +113,10 @@ def plan_table(items: Sequence[Item], look: Look, marks: Marks, *, offset: int =
             if look.section_fill is not None:
                 cmds.append(("BACKGROUND", (0, r), (-1, r), look.section_fill))
             continue
-        cells = [[marks.mark(i), *_cell(item, c, look, w - 2 * look.padding)] for c, w in zip(look.columns, widths)]
+        cells = [
+            [marks.mark(i), *_cell(item, c, look, w - 2 * look.padding)]
+            for c, w in zip(look.columns, widths, strict=True)
+        ]
         if item.continues:
             cells[0] = [marks.mark(i)]
             if look.merge_first:

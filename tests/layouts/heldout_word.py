@@ -69,7 +69,7 @@ def make_exec_response_borderless(out_dir: Path) -> Case:
             merged = row.cells[0].merge(row.cells[-1])
             write_cell(merged, text["sections"][section], bold=True, before=8)
         cells = table.add_row().cells
-        for cell, value in zip(cells, (str(i), recommendation, decision, response, lead, timescale)):
+        for cell, value in zip(cells, (str(i), recommendation, decision, response, lead, timescale), strict=True):
             write_cell(cell, value, before=6)
         extra = {text["headers"][2]: decision}
         items.append(Entry(str(i), f"R{i}", recommendation, response, timescale, (lead,), extra=extra))
@@ -100,7 +100,7 @@ def make_shaded_banded(out_dir: Path) -> Case:
     table = add_table(doc, text["headers"], fill="1F3864", colour="FFFFFF", rule="BFBFBF")
     entries = []
     for i, row in enumerate(text["rows"]):
-        for cell, value in zip(table.add_row().cells, row):
+        for cell, value in zip(table.add_row().cells, row, strict=True):
             write_cell(cell, value)
             if i % 2:
                 shade(cell, "DEEAF6")
@@ -131,7 +131,7 @@ def make_vmerge_across_pages(out_dir: Path) -> Case:
         for k, (action, fillers, owner, when) in enumerate(group["actions"], start=1):
             action += text["filler"] * fillers
             cells = table.add_row().cells
-            for cell, value in zip(cells[2:], (action, owner, when)):
+            for cell, value in zip(cells[2:], (action, owner, when), strict=True):
                 write_cell(cell, value)
             for cell in cells[:2]:
                 merge = word_element("w:vMerge", val="restart") if k == 1 else word_element("w:vMerge")
@@ -178,7 +178,7 @@ def make_report_appendix(out_dir: Path) -> Case:
     add_text(doc, text["appendix"], size=14, bold=True, after=8)
     table = add_table(doc, text["headers"], fill="C6D9F1")
     for row in text["rows"]:
-        for cell, value in zip(table.add_row().cells, row):
+        for cell, value in zip(table.add_row().cells, row, strict=True):
             write_cell(cell, value)
     set_widths(table, text["widths"])
     turn_page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)
@@ -255,7 +255,7 @@ def make_two_updates_status_fill(out_dir: Path) -> Case:
     entries = []
     for row in text["rows"]:
         cells = table.add_row().cells
-        for cell, value in zip(cells, row):
+        for cell, value in zip(cells, row, strict=True):
             write_cell(cell, value)
         shade(cells[7], STATUS_FILLS[row[7]])
         number, recommendation, action, lead, date, earlier, latest, status = row
@@ -291,7 +291,7 @@ def make_banner_recommendations(out_dir: Path) -> Case:
         items.append(Section(banner))
         parent = "R" + group["banner"].split()[1]
         for ref, action, lead, date, status in group["actions"]:
-            for cell, value in zip(table.add_row().cells, (ref, action, lead, date, status)):
+            for cell, value in zip(table.add_row().cells, (ref, action, lead, date, status), strict=True):
                 write_cell(cell, value)
             items.append(
                 Entry(ref, f"R{ref}", group["recommendation"], action, date, (lead,), status=status, parent=parent)
@@ -323,7 +323,7 @@ def _plain_table(
     table = add_table(doc, text["headers"], fill=fill, colour=colour)
     for row in text["rows"]:
         cells = table.add_row().cells
-        for cell, value in zip(cells, row):
+        for cell, value in zip(cells, row, strict=True):
             write_cell(cell, value)
         if rag is not None:
             shade(cells[rag], STATUS_FILLS[row[rag]])

@@ -268,8 +268,8 @@ def make_plan_between_prose(out_dir: Path) -> Case:
     entries = {i: item for i, item in enumerate(items) if isinstance(item, Entry)}
     starts = first_pages(plan, [e.recommendation for e in entries.values()], between=("Select", "Proposed"))
     fields = ("recommendation", "proposed_actions", "timescale", "owners")
-    columns = [Col(f, h, 1) for f, h in zip(fields, kcc["columns"])]
-    records = records_truth(items, {i: 4 + page for i, page in zip(entries, starts)}, columns)
+    columns = [Col(f, h, 1) for f, h in zip(fields, kcc["columns"], strict=True)]
+    records = records_truth(items, {i: 4 + page for i, page in zip(entries, starts, strict=True)}, columns)
     # the finance table is drawn on the report's fifth page, the first after the plan
     finance_page = marks.pages["finance"] + plan_pages
     tables = [(5, 4 + plan_pages, "plan"), (finance_page, finance_page, "other")]

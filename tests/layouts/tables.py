@@ -151,7 +151,7 @@ def make_two_line_header(out_dir: Path) -> Case:
     assert all(stringWidth(w, FONT, size) < inner for t in SHORT_TIMESCALES for w in t.split())
     width = frame_width("landscape")
     fixed = inner + 2 * padding
-    columns = (
+    columns: tuple[Col, ...] = (
         Col("recommendation", "Recommendation", 2.4),
         Col("extra", "Shared Outcome", 1.0, "Shared\nOutcome"),
         Col("proposed_actions", "Proposed Actions", 2.6, "Proposed\nActions"),

@@ -69,15 +69,15 @@ def _write_docx(path: Path, entries: Sequence[Entry], title: str) -> None:
     table.autofit = False
     total = sum(c.weight for c in WORD_COLUMNS)
     widths = [Mm(267 * c.weight / total) for c in WORD_COLUMNS]
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
-    for cell, col, width in zip(table.rows[0].cells, WORD_COLUMNS, widths):
+    for cell, col, width in zip(table.rows[0].cells, WORD_COLUMNS, widths, strict=True):
         cell.width = width
         cell.paragraphs[0].add_run(col.header).bold = True
     table.rows[0]._tr.get_or_add_trPr().append(word_element("w:tblHeader", val="true"))
     for entry in entries:
         row = table.add_row()
-        for cell, col, width in zip(row.cells, WORD_COLUMNS, widths):
+        for cell, col, width in zip(row.cells, WORD_COLUMNS, widths, strict=True):
             cell.width = width
             if col.field == "label":
                 texts = [entry.label]
@@ -221,7 +221,7 @@ def add_table(doc: Any, headers: Sequence[str], *, fill: str = "", colour: str =
             attrs = {"val": "nil"} if rule == "none" else {"val": "single", "sz": "4", "space": "0", "color": rule}
             borders.append(word_element(f"w:{edge}", **attrs))
         table._tbl.tblPr.append(borders)
-    for cell, header in zip(table.rows[0].cells, headers):
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
         write_cell(cell, header, bold=True, colour=colour)
         if fill:
             shade(cell, fill)
@@ -234,10 +234,10 @@ def set_widths(table: Any, widths: Sequence[float]) -> None:
     from docx.shared import Mm
 
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)
 
 
