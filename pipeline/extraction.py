@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.extract import read_pdf
 from pipeline.isolation import Limits, run_isolated
 from pipeline.normalise import rows_to_records
-from pipeline.records import Column, Extraction, Issue, Record, Source, SourceDocument
+from pipeline.records import Extraction, Source, SourceDocument
 from pipeline.settings import Settings, default_settings
-
-# What a read gives before it is checked: the source, its records, the issues met reading them, the columns.
-_Read = tuple[Source, tuple[Record, ...], tuple[Issue, ...], tuple[Column, ...]]
 
 
 def extract_plan(
@@ -24,28 +22,13 @@ def extract_plan(
     limits: Limits | None = None,
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
+    checked: bool = True,
 ) -> Extraction:
     """Given a plan PDF, return its records and issues (raises InputError for unusable files).
 
     `pages` limits the search to those pages; `tables` names the tables the plan is taken from.
+    `checked=False` leaves out the checks against the schema (`with_checks` adds them).
     """
-    read = _read(
-        path, password=password, settings=settings, progress=progress, limits=limits, pages=pages, tables=tables
-    )
-    return _checked(read)
-
-
-def _read(
-    path: str | Path,
-    *,
-    password: str | None = None,
-    settings: Settings | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    limits: Limits | None = None,
-    pages: Collection[int] | None = None,
-    tables: Sequence[int] | None = None,
-) -> _Read:
-    """Read and normalise a plan: everything `extract_plan` does but the checks against the schema."""
     settings = settings or default_settings()
     limits = limits or Limits()
     doc = read_pdf(
@@ -59,15 +42,16 @@ def _read(
         tables=tables,
     )
     records, issues = rows_to_records(doc, settings)
-    return source_of(doc), tuple(records), (*doc.issues, *issues), tuple(doc.columns)
+    extraction = Extraction(source_of(doc), tuple(records), (*doc.issues, *issues))
+    return with_checks(extraction) if checked else extraction
 
 
-def _checked(read: _Read) -> Extraction:
-    """Given a read, return it as an extraction with the data problems found added to its issues."""
+def with_checks(extraction: Extraction) -> Extraction:
+    """Given an extraction read without its checks, return it with the data problems found added to its issues."""
     from pipeline.validate import check_records  # jsonschema: loaded while an isolated read runs
 
-    source, records, issues, columns = read
-    return Extraction(source, records, (*issues, *check_records(records, columns)))
+    found = check_records(extraction.records, extraction.source.columns)
+    return replace(extraction, issues=(*extraction.issues, *found))
 
 
 def _ready_to_check() -> None:
@@ -94,12 +78,15 @@ def extract_isolated(
 ) -> Extraction:
     """Like `extract_plan`, but in a child process within time and memory limits, so no file can hang or crash us."""
     limits = limits or Limits()
-    kwargs = {
+    kwargs: dict[str, object] = {
         "password": password,
         "settings": settings or default_settings(),
         "limits": limits,
         "pages": pages,
         "tables": tables,
+        "checked": False,  # checked here, with the validator loaded while the child reads
     }
-    read: _Read = run_isolated(str(path), _read, (Path(path),), kwargs, limits, progress, while_waiting=_ready_to_check)
-    return _checked(read)
+    read: Extraction = run_isolated(
+        str(path), extract_plan, (Path(path),), kwargs, limits, progress, while_waiting=_ready_to_check
+    )
+    return with_checks(read)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 if TYPE_CHECKING:
     from pipeline.records import Extraction
+    from pipeline.store import Store
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = ["kcc-2015", "kcc-2014", "kcc-2015q4", "kcc-2014-borderless"]
@@ -119,3 +120,15 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def store_2015(tmp_path: Path) -> Iterator[Store]:
+    """A new SQLite store holding the 2015 plan as its one revision (extracted once per test process)."""
+    from pipeline.ingest import ingest_extraction
+    from pipeline.store import Store as Opened
+
+    opened = Opened(f"sqlite:///{tmp_path / 'store.db'}")
+    ingest_extraction(opened, shared_extraction("kcc-2015"), DATA / "kcc-2015.pdf")
+    yield opened
+    opened.close()

@@ -21,7 +21,7 @@ from pipeline.cli import main
 from pipeline.committee import build_paper
 from pipeline.extraction import extract_plan
 from pipeline.history import diff, flags, record_history
-from pipeline.ingest import ingest_file, load_history
+from pipeline.ingest import load_history
 from pipeline.matching import squash
 from pipeline.records import Added, Merged, NewRevision, Record, Removed, Renumbered, Revision, Split
 from pipeline.statuses import STATUS_WORDS, VALUES
@@ -34,11 +34,8 @@ ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(f"sqlite:///{tmp_path / 'store.db'}")
-    ingest_file(opened, DATA / "kcc-2015.pdf")
-    yield opened
-    opened.close()
+def store(store_2015: Store) -> Store:
+    return store_2015
 
 
 def _split_r3(records: list[Record], label: str | None = None) -> list[Record]:
