@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ConfigError, PipelineError
+from pipeline.errors import PipelineError
 from pipeline.export.atomic import check_target
-from pipeline.export.cells import clean_text
-from pipeline.export.paper import DEFAULT_STYLES, PaperContent, write_paper
+from pipeline.export.paper import PaperContent, write_paper
 from pipeline.export.pdf import PDF_TIMEOUT, docx_to_pdf
 from pipeline.export.template import read_template
 from pipeline.export.text import counts_to_text
@@ -20,6 +18,7 @@ from pipeline.history import diff, diff_revisions, first_ends, flags, status_by_
 from pipeline.history import previous as previous_revision
 from pipeline.ingest import load_history
 from pipeline.matching import squash
+from pipeline.meta import load_meta, reporting_date
 from pipeline.records import (
     Diff,
     Flagged,
@@ -33,116 +32,8 @@ from pipeline.records import (
     Timescale,
     TimescaleChanged,
 )
-from pipeline.settings import kind_of, read_toml
 from pipeline.statuses import STATUS_WORDS
 from pipeline.store import Store, describe_url
-from pipeline.timescales import Conventions, clean_timescale, read_period
-
-META_KEYS = (
-    "from",
-    "to",
-    "subject",
-    "decision_no",
-    "classification",
-    "past_pathway",
-    "future_pathway",
-    "electoral_divisions",
-    "summary",
-    "recommendations",
-    "author",
-    "contact",
-    "background_documents",
-    "meeting_date",
-    "styles",
-)
-
-
-# What each meta key holds: text, text or a list of text (joined or listed), or something of its own.
-META_TEXT = ("subject", "summary", "recommendations", "author")
-META_TEXT_OR_LIST = (
-    "from",
-    "to",
-    "decision_no",
-    "classification",
-    "past_pathway",
-    "future_pathway",
-    "electoral_divisions",
-    "contact",
-    "background_documents",
-)
-
-
-def clean_meta_text(text: str) -> str:
-    """Given text from the meta file, return it without NUL and control characters (tabs and line breaks stay)."""
-    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def load_meta(path: Path | None) -> dict[str, Any]:
-    """Given the paper's meta file (TOML, every key optional), return its settings: text cleaned, dates read.
-
-    A key of the wrong type, or a `meeting_date` that is not a real date, is a ConfigError naming the key.
-    """
-    if path is None:
-        return {}
-    meta = read_toml(path, "meta file")
-    unknown = sorted(set(meta) - set(META_KEYS))
-    if unknown:
-        raise ConfigError(str(path), f"unknown keys {', '.join(unknown)} (known: {', '.join(META_KEYS)})")
-    out: dict[str, Any] = {}
-    for key, value in meta.items():
-        try:
-            out[key] = _meta_value(key, value)
-        except ValueError as error:
-            raise ConfigError(str(path), f"{key} {error}; fix it in the meta file") from None
-    return out
-
-
-def _meta_value(key: str, value: Any) -> Any:
-    """Given a meta key and its value, return the value checked and cleaned; ValueError says what is wrong."""
-    if key == "meeting_date":
-        return _meeting_date(value)
-    if key == "styles":
-        if not isinstance(value, dict):
-            raise ValueError(f'should be a table of style names, e.g. {{ h1 = "Heading 1" }}, not {kind_of(value)}')
-        for role, style in value.items():
-            if not isinstance(style, str):
-                raise ValueError(f"{role} should be a style name in quotes, not {kind_of(style)}")
-        unknown = sorted(set(value) - set(DEFAULT_STYLES))
-        if unknown:
-            raise ValueError(f"names unknown parts {', '.join(unknown)} (known: {', '.join(DEFAULT_STYLES)})")
-        return {k: clean_meta_text(v) for k, v in value.items()}
-    if isinstance(value, str):
-        return clean_meta_text(value)
-    if key in META_TEXT_OR_LIST and isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [clean_meta_text(v) for v in value]
-    wanted = "text in quotes" if key in META_TEXT else "text in quotes, or a list of texts"
-    raise ValueError(f"should be {wanted}, not {kind_of(value)}")
-
-
-def _meeting_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f'"{value}" is not a date: write a real date as YYYY-MM-DD, e.g. 2016-01-21') from None
-    raise ValueError(f"should be a date such as 2016-01-21, not {kind_of(value)}")
-
-
-def meeting_date(meta: dict[str, Any]) -> date | None:
-    """Given the meta settings (from `load_meta`), return the meeting date: `meeting_date`, else a date written in `to`."""
-    value = meta.get("meeting_date")
-    if isinstance(value, date):
-        return value
-    m = re.search(r"\b(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4})\b", str(meta.get("to", "")))
-    if m:
-        period = read_period(clean_timescale(m.group(1)), Conventions())
-        if period:
-            return period[0]
-    return None
 
 
 def _added_text(old: str, new: str) -> str:
@@ -354,7 +245,7 @@ def build_paper(
     history = load_history(store, chosen, revision, include_drafts=include_drafts)
     before = store.revision(chosen, since, include_drafts=include_drafts) if since is not None else None
     previous = before or previous_revision(history, revision)
-    when = as_of or meeting_date(meta) or date.today()
+    when = reporting_date(as_of, meta)
     say("gathering")
     content = paper_content(store, history, previous, as_of=when, meta=meta)
     say("writing the Word document")

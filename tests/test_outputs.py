@@ -19,12 +19,13 @@ from click.testing import CliRunner
 from docx import Document
 
 from pipeline.cli import main
-from pipeline.committee import build_paper, load_meta
+from pipeline.committee import build_paper
 from pipeline.errors import ConfigError, InputError, OutputError
 from pipeline.export.atomic import write_atomic
 from pipeline.export.recordfile import extraction_to_csv
 from pipeline.export.template import read_template
 from pipeline.ingest import ingest_extraction, ingest_file
+from pipeline.meta import load_meta
 from pipeline.records import Extraction, Status
 from pipeline.settings import load_settings
 from pipeline.store import Store
