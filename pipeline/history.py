@@ -219,6 +219,7 @@ def flags(history: History, as_of: date, stale_after: int = STALE_AFTER) -> tupl
             and all(lab in line for lab in recent)
             and len({squash(line[lab].progress) for lab in recent}) == 1
         )
+        unchanged_for = _unchanged_for(line, labels) if not complete else 0
         changed_in = next(lab for lab in labels if lab in line)
         for prev_lab, lab in zip(labels, labels[1:], strict=False):
             if prev_lab in line and lab in line and _differs(line[prev_lab], line[lab]):
@@ -232,9 +233,25 @@ def flags(history: History, as_of: date, stale_after: int = STALE_AFTER) -> tupl
                 stale=stale,
                 changed_in=changed_in,
                 fingerprint=record_fingerprint(rec),
+                unchanged_for=unchanged_for,
             )
         )
     return tuple(out)
+
+
+def _unchanged_for(line: Mapping[str, Record], labels: Sequence[str]) -> int:
+    """Given a record's lineage and the revisions in order, return how many reports in a row (counting back
+    from the last) brought no new progress text; a record with no progress text at all counts none."""
+    texts = [squash(line[lab].progress) if lab in line else None for lab in labels]
+    last = texts[-1]
+    if not last:
+        return 0
+    n = 0
+    for before in reversed(texts[:-1]):
+        if before != last:
+            break
+        n += 1
+    return n
 
 
 def record_history(history: History, ident: str) -> tuple[HistoryRow, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import re
 import subprocess
 from collections.abc import Iterator
 from datetime import date
@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from PIL import Image
 
@@ -24,6 +25,7 @@ from pipeline.ingest import ingest_file
 from pipeline.matching import squash
 from pipeline.store import Store
 from pipeline.update_round import make_owner_workbooks
+from pipeline.words import summarise
 from tests.conftest import DATA, require_tool
 
 META = """
@@ -68,52 +70,64 @@ def _style_name(paragraph: Paragraph) -> str:
     return name
 
 
+def _header_block(doc: Any) -> dict[str, tuple[str, bool]]:
+    """The first table's label: (value, every run bold)."""
+    out = {}
+    for row in doc.tables[0].rows:
+        label, value = row.cells
+        runs = [r for p in value.paragraphs for r in p.runs if r.text.strip()]
+        out[label.text.rstrip(":")] = (value.text, bool(runs) and all(r.bold for r in runs))
+    return out
+
+
 def test_paper_reads_back(store: Store, meta: Path, tmp_path: Path) -> None:
     docx, pdf, notes = build_paper(store, tmp_path / "paper.docx", since="r2", meta_path=meta)
     assert pdf is None and notes == []
     doc = Document(str(docx))
     texts = _texts(doc)
-    # header block from the meta file, as at the meeting date
-    assert "From: Roger Gough, Cabinet Member for Business Strategy, Audit and Transformation" in texts
-    assert "To: Scrutiny Committee – 21 January 2016" in texts
-    assert "Classification: Unrestricted" in texts
-    assert "Past Pathway of Paper: Cabinet Member meeting, December 2015" in texts
-    assert "Progress as at: 2016-01-21" in texts
-    summary = texts[texts.index("Summary") + 1]
-    assert (
-        "27 recommendations" in summary
-        and "7 complete" in summary
-        and "16 in progress" in summary
-        and "4 not reported" in summary
-    )
-    assert any(t.startswith("The Committee is asked to NOTE") for t in texts)
-    # headings are real heading styles, in order
-    headings = [(_style_name(p), p.text) for p in doc.paragraphs if _style_name(p).startswith(("Heading", "Title"))]
-    assert headings[0] == ("Title", "Commissioning Select Committee: update on the action plan")
-    h1 = [t for s, t in headings if s == "Heading 1"]
+    # the header block: a borderless two-column table, values in bold, as a Kent report opens
+    header = _header_block(doc)
+    assert header["From"] == ("Roger Gough, Cabinet Member for Business Strategy, Audit and Transformation", True)
+    assert header["To"] == ("Scrutiny Committee – 21 January 2016", True)
+    assert header["Classification"] == ("Unrestricted", True)
+    assert header["Past Pathway of report"] == ("Cabinet Member meeting, December 2015", True)
+    borders = doc.tables[0]._tbl.tblPr.find(qn("w:tblBorders"))
+    assert borders is not None and {e.get(qn("w:val")) for e in borders} == {"nil"}
+    # then the Summary and Recommendation(s), boxed (paragraph borders round both)
+    summary = next(p for p in doc.paragraphs if p.text.startswith("Summary: "))
+    assert "27 recommendations" in summary.text and "as at 21 January 2016" in summary.text
+    assert "7 complete, 16 in progress and 4 not reported" in summary.text
+    at = texts.index(summary.text)
+    boxed = doc.paragraphs[at : at + 3]
+    assert [p.text for p in boxed][1] == "Recommendation(s):"
+    assert boxed[2].text.startswith("The Committee is asked to NOTE")
+    assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None for p in boxed)
+    # numbered headings (real heading styles, bold and black) and numbered paragraphs on a hanging indent
+    h1 = [p.text for p in doc.paragraphs if _style_name(p) == "Heading 1"]
     assert h1 == [
-        "Summary",
-        "Recommendation(s)",
-        "1. Introduction",
-        "2. Progress overview",
-        "3. Changes since the last report",
-        "4. Items needing attention",
-        "5. Recommendations proposed for closure",
-        "6. Background documents",
-        "7. Contact details",
-        "Appendix A: Appendix 1: Updated Action Plan (December 2015)",
+        "1.\tIntroduction",
+        "2.\tProgress overview",
+        "3.\tChanges since the last report",
+        "4.\tItems needing attention",
+        "5.\tRecommendations proposed for closure",
+        "6.\tBackground documents",
+        "7.\tContact details",
+        "Appendix A: Updated Action Plan (December 2015)",
     ]
-    levels = [int(s.split()[-1]) if s.startswith("Heading") else 0 for s, _ in headings]
-    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
-    # exactly the q4 changes
-    start, end = texts.index("3. Changes since the last report"), texts.index("4. Items needing attention")
+    heading_font = doc.styles["Heading 1"].font
+    assert heading_font.bold and heading_font.color.rgb == RGBColor(0, 0, 0)
+    intro = next(p for p in doc.paragraphs if p.text.startswith("1.1\t"))
+    assert intro.paragraph_format.first_line_indent < 0 < intro.paragraph_format.left_indent
+    # exactly the q4 changes, every kind, as sentences
+    start, end = texts.index("3.\tChanges since the last report"), texts.index("4.\tItems needing attention")
     changes = texts[start:end]
-    moves = [t for t in changes if "→" in t and "(due" not in t]
+    moves = [t for t in changes if ": status changed from" in t]
     assert sorted(t.split(":")[0] for t in moves) == ["R1", "R13", "R26", "R9"]
-    assert [t for t in changes if "(due" in t] == [
-        "R24: Early 2015 (due 2015-04-30) → Spring 2016 (due 2016-05-31): slipped 397 days"
+    assert [t for t in changes if ": timescale changed" in t] == [
+        "R24: timescale changed from “Early 2015” to “Spring 2016”, 397 days later (now due 31 May 2016)."
     ]
-    progress = changes[changes.index("New progress") + 1 :]
+    assert "R19: Commissioning added as an owner." in changes
+    progress = changes[changes.index("3.5\tNew progress:") + 1 :]
     assert [t.split(":")[0] for t in progress] == ["R1", "R24"]
     # no empty paragraphs used as spacing (table cells aside)
     assert not [p for p in doc.paragraphs if not p.text.strip() and not p._p.xpath(".//w:drawing")]
@@ -123,6 +137,7 @@ def test_paper_reads_back(store: Store, meta: Path, tmp_path: Path) -> None:
     # document properties
     assert doc.core_properties.title == "Commissioning Select Committee: update on the action plan"
     assert doc.core_properties.author == "Policy and Strategic Relationships"
+    assert doc.core_properties.language == "en-GB"
     # appendix: one row per record plus theme rows, header marked to repeat, landscape section
     appendix = doc.tables[-1]
     assert [c.text for c in appendix.rows[0].cells] == [
@@ -139,6 +154,11 @@ def test_paper_reads_back(store: Store, meta: Path, tmp_path: Path) -> None:
     assert len(appendix.rows) == 1 + 27 + len(themes)
     width, height = doc.sections[-1].page_width, doc.sections[-1].page_height
     assert width is not None and height is not None and width > height
+    # column widths follow the text: the long prose columns are wider than the status column
+    widths = [c.width for c in appendix.columns]
+    assert widths[1] > 2 * widths[5] and widths[4] > 2 * widths[2]
+    cell_sizes = {r.font.size for row in appendix.rows[1:] for c in row.cells for p in c.paragraphs for r in p.runs}
+    assert cell_sizes == {Pt(9)}
     shaded = [
         c
         for row in appendix.rows[1:]
@@ -149,6 +169,37 @@ def test_paper_reads_back(store: Store, meta: Path, tmp_path: Path) -> None:
     footer_xml = doc.sections[0].footer._element.xml
     assert 'w:instr="PAGE"' in footer_xml
     assert any("Cross-references:" in t and "R27 → see R17" in t for t in texts)
+
+
+def test_paper_prose_has_no_machine_words(store: Store, meta: Path, tmp_path: Path) -> None:
+    """No ISO date, revision label, file name, field value or "(s)" plural in the body text; counts right-aligned;
+    R5 and R27 reported as answered under R4 and R17, not as missing."""
+    docx, _, _ = build_paper(store, tmp_path / "paper.docx", meta_path=meta)
+    doc = Document(str(docx))
+    appendix_at = next(i for i, p in enumerate(doc.paragraphs) if p.text.startswith("Appendix A"))
+    body = [p.text for p in doc.paragraphs[:appendix_at]]
+    body += [c.text for t in doc.tables[:-1] for row in t.rows for c in row.cells]
+    text = "\n".join(body).replace("Recommendation(s):", "")  # the council's own label, as Kent prints it
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    assert not re.search(r"\br\d+\b", text), "a revision label in the prose"
+    assert ".pdf" not in text and "(s)" not in text
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), "a field value in the prose"
+    records = store.records(store.revision(store.resolve_plan(None), None))
+    words = {w for r in records for w in re.findall(r"\w+", f"{r.recommendation} {r.progress}")}
+    cut = re.findall(r"(\w+)…", text)
+    assert cut and all(w in words for w in cut), "a summary cut inside a word"
+    assert "R5 is answered under R4" in text and "R27 is answered under R17" in text
+    attention = doc.tables[3]
+    assert {row.cells[0].text for row in attention.rows[1:]}.isdisjoint({"R5", "R27"})
+    counts = doc.tables[1]
+    assert all(row.cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT for row in counts.rows[1:])
+
+
+def test_summaries_end_at_a_sentence_or_word() -> None:
+    assert summarise("One two three. Four five six seven eight nine ten.", 30) == "One two three."
+    cut = summarise("balancing cost and maximising where appropriate the use of VCSE", 30)
+    assert cut == "balancing cost and maximising…"
+    assert summarise("short", 30) == "short"
 
 
 def test_pdf_repeats_header_and_appendix_reextracts(store: Store, meta: Path, tmp_path: Path) -> None:
@@ -171,6 +222,20 @@ def test_pdf_repeats_header_and_appendix_reextracts(store: Store, meta: Path, tm
     import pdfplumber
 
     appendix_pages = sorted({p for r in extraction.records for p in r.pages})
+    # the appendix takes no more pages than the plan it reprints (kcc-2015q4: 25 pages), the PDF is tagged
+    # with its title and language, and its first page opens as a council report does
+    source_pages = extract_plan(DATA / "kcc-2015q4.pdf").source.pages
+    assert len(appendix_pages) <= source_pages, (len(appendix_pages), source_pages)
+    info = subprocess.run([require_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert "Commissioning Select Committee: update on the action plan" in info
+    import pdfplumber as plumber
+
+    with plumber.open(pdf) as opened:
+        assert opened.doc.catalog.get("Lang") == b"en-GB"
+        page_one = opened.pages[0].extract_text() or ""
+    order = [page_one.find(s) for s in ("From:", "To:", "Subject:", "Summary:", "Recommendation(s):", "Introduction")]
+    assert -1 not in order and order == sorted(order), page_one
     with pdfplumber.open(pdf) as opened:
         for number in appendix_pages:
             words = opened.pages[number - 1].extract_words()
@@ -230,7 +295,7 @@ def test_closure_leaves_main_sections_and_owner_workbooks(tmp_path: Path, meta: 
     close_records(opened, ["R1", "R9"], "Scrutiny Committee, 21 January 2016")
     docx, _, _ = build_paper(opened, tmp_path / "paper.docx", meta_path=meta)
     texts = _texts(Document(str(docx)))
-    closure = texts[texts.index("5. Recommendations proposed for closure") : texts.index("6. Background documents")]
+    closure = texts[texts.index("5.\tRecommendations proposed for closure") : texts.index("6.\tBackground documents")]
     assert not any(t.startswith(("R1:", "R9:")) for t in closure)
     assert any("R1 (Scrutiny Committee, 21 January 2016)" in t for t in closure)
     assert any(t.startswith("Closed by the Committee:") and "R9: closed" in t for t in texts)
@@ -243,7 +308,7 @@ def test_closure_leaves_main_sections_and_owner_workbooks(tmp_path: Path, meta: 
         for row in openpyxl.load_workbook(path)["Updates"].iter_rows(min_row=4)
         if row[0].value
     }
-    assert "R1" not in ids and "R9" not in ids and "R2" in ids
+    assert "R1" not in ids and "R9" not in ids and "R3" in ids
     opened.close()
 
 
@@ -265,3 +330,13 @@ def test_pdf_without_libreoffice_is_a_clear_error(
     monkeypatch.setenv("PATH", str(tmp_path))
     out = CliRunner().invoke(main, ["report", "--pdf", "-o", str(tmp_path / "p.docx"), "--store", store.url])
     assert out.exit_code == 2 and "libreoffice-writer-nogui" in out.stderr
+
+
+def test_the_demo_meta_file_names_every_key_the_code_reads() -> None:
+    from pipeline.meta import META_KEYS, load_meta
+
+    path = Path(__file__).parent.parent / "input" / "paper.toml"
+    text = path.read_text(encoding="utf-8")
+    missing = [k for k in META_KEYS if not re.search(rf"^#?\s*\[?{k}\]?\s*=?", text, re.M)]
+    assert not missing, f"input/paper.toml does not show {missing}"
+    assert str(load_meta(path)["meeting_date"]) == "2016-01-21"

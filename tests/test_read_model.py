@@ -124,6 +124,7 @@ def test_the_appendix_read_back_gives_the_actions_under_their_recommendation(sto
     _, pdf, _ = build_paper(store, tmp_path / "paper.docx", as_of=AS_OF, pdf=True)
     assert pdf is not None
     read = {r.id: r for r in extract_plan(pdf).records}
+    assert "R3.1" in read, sorted(read)
     assert read["R3.1"].parent == read["R3.2"].parent == "R3" and "R3" not in read
     stored = {r.id: r for r in store.records(store.revisions(plan)[-1])}
     for ident in ("R3.1", "R3.2"):

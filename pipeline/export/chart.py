@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -49,7 +50,9 @@ def status_chart_png(themes: Sequence[ThemeCounts], title: str) -> bytes:
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.invert_yaxis()
     ax.set_xlabel("Number of recommendations")
-    ax.set_title(title)
+    fig.suptitle(
+        textwrap.fill(title, 80), fontsize=11
+    )  # over the figure, not the axes: long theme names push those right
     ax.legend(loc="lower right", fontsize=8)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()

@@ -8,18 +8,16 @@ python-docx lacks (repeated header rows, shading, page fields, alternative text)
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from docx.document import Document as DocumentType
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from pipeline.export.appendix import write_appendix
 from pipeline.export.atomic import write_atomic
 from pipeline.export.chart import status_chart_png, status_chart_words
-from pipeline.export.docx_parts import Writer, fresh_document, set_alt_text
-from pipeline.records import Column, Record, ThemeCounts
+from pipeline.export.docx_parts import Writer, boxed_paragraph, fresh_document, no_borders, set_alt_text, set_widths
+from pipeline.records import PaperContent
 from pipeline.statuses import STATUS_WORDS
 
 DEFAULT_STYLES = {
@@ -30,47 +28,10 @@ DEFAULT_STYLES = {
     "table": "Table Grid",
     "bullet": "List Bullet",
 }
-HEADER_LABELS = (
-    ("from", "From"),
-    ("to", "To"),
-    ("subject", "Subject"),
-    ("decision_no", "Decision No"),
-    ("classification", "Classification"),
-    ("past_pathway", "Past Pathway of Paper"),
-    ("future_pathway", "Future Pathway of Paper"),
-    ("electoral_divisions", "Electoral Division"),
-)
-
-
-@dataclass(frozen=True)
-class PaperContent:
-    """Everything the paper says, worked out beforehand: the exporter only lays it out."""
-
-    meta: dict[str, Any]
-    subject: str
-    plan: str
-    as_of: str
-    revision_label: str
-    revision_title: str
-    previous_label: str | None
-    columns: tuple[Column, ...]
-    records: tuple[Record, ...]
-    closed: dict[str, str]
-    summary: str
-    recommendations: str
-    introduction: tuple[str, ...]
-    overview: str
-    counts_now: dict[str, int]
-    counts_before: dict[str, int] | None
-    theme_counts: tuple[ThemeCounts, ...]  # by theme, without the total
-    status_moves: tuple[str, ...]
-    slipped: tuple[str, ...]
-    new_progress: tuple[str, ...]
-    attention: tuple[tuple[str, str, str, str], ...]
-    for_closure: tuple[str, ...]
-    background: tuple[str, ...]
-    contact: tuple[str, ...]
-    notes: list[str] = field(default_factory=list)
+HEADER_WIDTHS = (4.6, 11.4)  # cm: the header block's labels and values, as wide as the text
+COUNT_WIDTHS = (5.0, 4.5, 4.5)
+ATTENTION_WIDTHS = (1.3, 4.9, 4.3, 3.0, 2.5)
+THEME_WIDTHS = 6.0  # cm for the theme names; the counts share the rest of the 16 cm
 
 
 def write_paper(
@@ -82,14 +43,15 @@ def write_paper(
     w = Writer(doc, {**DEFAULT_STYLES, **(styles or {})}, notes)
     _front(doc, w, content)
     _overview(doc, w, content)
-    _changes_and_attention(w, content)
-    w.heading("6. Background documents")
-    w.bullets(content.background)
-    w.heading("7. Contact details")
-    for line in content.contact:
-        w.para(line)
+    _changes(w, content)
+    _attention(w, content)
+    w.numbered_heading("6.", "Background documents")
+    for i, item in enumerate(content.background, start=1):
+        w.numbered(f"6.{i}", item)
+    w.numbered_heading("7.", "Contact details")
+    w.numbered("7.1", "\n".join(content.contact))
     write_appendix(
-        doc, w, title=content.revision_title, columns=content.columns, records=content.records, closed=content.closed
+        doc, w, title=content.appendix_title, columns=content.columns, records=content.records, closed=content.closed
     )
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -97,35 +59,46 @@ def write_paper(
 
 
 def _front(doc: DocumentType, w: Writer, content: PaperContent) -> None:
-    """The header block, Summary, Recommendation(s) and section 1, Introduction."""
+    """The header block (two aligned columns, values in bold), the boxed Summary and Recommendation(s), and
+    section 1, Introduction: the first page of a Kent committee report."""
     meta = content.meta
     props = doc.core_properties
     props.title = content.subject
     props.author = str(meta.get("author") or meta.get("from") or "actionplan")
-    props.subject = content.plan
-    w.heading(content.subject, "title")
-    for key, label in HEADER_LABELS:
-        value = content.subject if key == "subject" else meta.get(key)
-        if value:
-            w.para(", ".join(value) if isinstance(value, list) else str(value), f"{label}: ")
-    w.para(f"{content.as_of}", "Progress as at: ")
-    w.heading("Summary")
-    w.para(content.summary)
-    w.heading("Recommendation(s)")
-    w.para(content.recommendations)
-    w.heading("1. Introduction")
+    props.subject = content.plan_name
+    props.language = "en-GB"
+    header = doc.add_table(rows=0, cols=2)
+    no_borders(header)
+    for line in content.header:
+        cells = header.add_row().cells
+        cells[0].paragraphs[0].add_run(f"{line.label}:")
+        for i, part in enumerate(line.value.split("\n")):
+            paragraph = cells[1].paragraphs[0] if i == 0 else cells[1].add_paragraph()
+            paragraph.add_run(part).bold = True
+    set_widths(header, HEADER_WIDTHS)
+    for row in header.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(6)
+    summary = w.para(content.summary, "Summary: ")
+    summary.paragraph_format.space_before = Pt(18)
+    label = w.para("", "Recommendation(s):")
+    recommendation = w.para(content.recommendations)
+    for paragraph in (summary, label, recommendation):
+        boxed_paragraph(paragraph)
+    w.numbered_heading("1.", "Introduction")
     for i, text in enumerate(content.introduction, start=1):
-        w.para(text, f"1.{i} ")
+        w.numbered(f"1.{i}", text)
 
 
 def _overview(doc: DocumentType, w: Writer, content: PaperContent) -> None:
     """Section 2: counts by status now and before, by theme, and the chart of them."""
-    w.heading("2. Progress overview")
-    w.para(content.overview, "2.1 ")
+    w.numbered_heading("2.", "Progress overview")
+    w.numbered("2.1", content.overview).paragraph_format.keep_with_next = True
     before = content.counts_before
-    header = ["Status", f"This report ({content.revision_label})"]
-    if before is not None:
-        header.append(f"Previous report ({content.previous_label})")
+    header = ["Status", f"Now ({content.this_update.removeprefix('the ')})"]
+    if before is not None and content.previous_update:
+        header.append(f"Before ({content.previous_update.removeprefix('the ')})")
     rows = []
     for value, word in STATUS_WORDS.items():
         now = content.counts_now.get(value, 0)
@@ -135,52 +108,67 @@ def _overview(doc: DocumentType, w: Writer, content: PaperContent) -> None:
     rows.append(
         ["Total", str(sum(content.counts_now.values()))] + ([str(sum(before.values()))] if before is not None else [])
     )
-    w.table(header, rows)
-    w.para("The table below gives the same counts for each theme of the plan.", "2.2 ")
+    w.table(header, rows, COUNT_WIDTHS[: len(header)])
     themes = content.theme_counts
+    if not themes:
+        return
+    w.numbered(
+        "2.2", "The table below gives the same counts for each theme of the plan."
+    ).paragraph_format.keep_with_next = True
     statuses = [v for v in STATUS_WORDS if any(t.counts.get(v) for t in themes)]
+    count_width = (sum(HEADER_WIDTHS) - THEME_WIDTHS) / (len(statuses) + 1)
     w.table(
         ["Theme", *(STATUS_WORDS[v].capitalize() for v in statuses), "Total"],
         [[t.theme, *(str(t.counts.get(v, 0)) for v in statuses), str(t.total)] for t in themes],
+        [THEME_WIDTHS, *([count_width] * (len(statuses) + 1))],
     )
-    if themes:
-        png = status_chart_png(themes, f"Recommendations by status and theme ({content.revision_label})")
-        w.para("The chart shows the same counts.", "2.3 ")
-        doc.add_picture(io.BytesIO(png), width=Cm(15.5))
-        set_alt_text(doc, status_chart_words(themes), "Recommendations by status and theme")
+    w.numbered("2.3", "The chart shows the same counts.").paragraph_format.keep_with_next = True
+    png = status_chart_png(themes, content.chart_title)
+    doc.add_picture(io.BytesIO(png), width=Cm(15.5))
+    set_alt_text(doc, status_chart_words(themes), content.chart_title)
 
 
-def _changes_and_attention(w: Writer, content: PaperContent) -> None:
-    """Sections 3 to 5: changes since the last report, items needing attention, and those for closure."""
-    w.heading("3. Changes since the last report")
-    if content.previous_label is None:
-        w.para("This is the first report on this plan: there is no earlier revision to compare with.", "3.1 ")
-    else:
-        w.para(f"Compared with revision {content.previous_label}:", "3.1 ")
-        for title, items, empty in (
-            ("Status changes", content.status_moves, "No recommendation changed status."),
-            ("Timescales that changed", content.slipped, "No timescale changed."),
-            ("New progress", content.new_progress, "No new progress was reported."),
-        ):
-            w.heading(title, "h2")
-            if items:
-                w.bullets(items)
-            else:
-                w.para(empty)
-    w.heading("4. Items needing attention")
+def _changes(w: Writer, content: PaperContent) -> None:
+    """Section 3: every change since the last report, by kind, as sentences."""
+    w.numbered_heading("3.", "Changes since the last report")
+    w.numbered("3.1", content.changes_intro)
+    if content.previous_update is not None and not content.changes:
+        w.numbered("3.2", "Nothing in the plan changed.")
+    for i, group in enumerate(content.changes, start=2):
+        w.numbered(f"3.{i}", f"{group.title}:").paragraph_format.keep_with_next = True
+        w.bullets(group.sentences)
+
+
+def _attention(w: Writer, content: PaperContent) -> None:
+    """Sections 4 and 5: the items needing attention, each with why, and those proposed for closure."""
+    w.numbered_heading("4.", "Items needing attention")
     if content.attention:
-        w.para("Each item below is listed with the reason it needs attention.", "4.1 ")
-        w.table(["ID", "Why", "Owners", "Due"], content.attention, [1.6, 8.5, 4.0, 2.4])
+        w.numbered(
+            "4.1",
+            "These recommendations are overdue, have slipped, have no status reported, or have had no new "
+            "progress for two reports or more:",
+        ).paragraph_format.keep_with_next = True
+        w.table(
+            ["ID", "Recommendation", "Why it needs attention", "Owners", "Due"],
+            [[a.id, a.recommendation, a.why, a.owners, a.due] for a in content.attention],
+            ATTENTION_WIDTHS,
+        )
     else:
-        w.para("No recommendation is overdue, slipped, stale or unreported.", "4.1 ")
-    w.heading("5. Recommendations proposed for closure")
+        w.numbered("4.1", "No recommendation is overdue, has slipped, is unreported or has stalled.")
+    if content.answered_elsewhere:
+        w.numbered(
+            "4.2", "The plan answers these under another recommendation: " + " ".join(content.answered_elsewhere)
+        )
+    w.numbered_heading("5.", "Recommendations proposed for closure")
     if content.for_closure:
-        w.para("These recommendations are reported as complete. The Committee may agree that they are closed:", "5.1 ")
+        w.numbered(
+            "5.1", "These recommendations are reported as complete. The Committee may agree that they are closed:"
+        )
         w.bullets(content.for_closure)
     else:
-        w.para("No recommendation is reported as complete and still open.", "5.1 ")
+        w.numbered("5.1", "No recommendation is reported as complete and still open.")
     if content.closed:
-        w.para(
+        w.numbered(
+            "5.2",
             "Already closed by the Committee: " + "; ".join(f"{k} ({v})" for k, v in content.closed.items()) + ".",
-            "5.2 ",
         )

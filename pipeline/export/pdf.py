@@ -18,6 +18,9 @@ from typing import IO
 from pipeline.errors import OutputError, PipelineError
 from pipeline.export.atomic import write_atomic
 
+# LibreOffice's Writer PDF export with tagging on (PDF/UA structure: headings, tables, alternative text), as
+# the public-sector accessibility regulations expect; the title and language come from the document.
+TAGGED_PDF = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 PDF_TIMEOUT = 300.0  # seconds LibreOffice may take to convert the paper
 
 
@@ -67,7 +70,7 @@ def docx_to_pdf(docx: Path, pdf: Path, timeout: float = PDF_TIMEOUT) -> Path:
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            TAGGED_PDF,
             "--outdir",
             str(work / "out"),
             str(docx),

@@ -26,6 +26,7 @@ from pipeline.records.changes import (
 )
 from pipeline.records.collect import Accepted, Chase, Conflict, Rejected, ReturnLine, Stale
 from pipeline.records.history import Flagged, History, HistoryRow, ThemeCounts
+from pipeline.records.paper import Attention, ChangeGroup, HeaderLine, PaperContent
 from pipeline.records.plan import BBox, Issue, Record, Severity, Status, Timescale, Update, to_jsonable
 from pipeline.records.source import (
     Column,
@@ -44,20 +45,24 @@ from pipeline.records.store import Extraction, NewRevision, Plan, Revision, Sour
 __all__ = [
     "Accepted",
     "Added",
+    "Attention",
     "BBox",
     "Change",
+    "ChangeGroup",
     "Chase",
     "Column",
     "Conflict",
     "Diff",
     "Extraction",
     "Flagged",
+    "HeaderLine",
     "History",
     "HistoryRow",
     "Issue",
     "Merged",
     "NewRevision",
     "OwnersChanged",
+    "PaperContent",
     "Plan",
     "ProgressChanged",
     "Record",

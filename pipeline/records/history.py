@@ -43,6 +43,7 @@ class Flagged:
     stale: bool
     changed_in: str
     fingerprint: str
+    unchanged_for: int = 0  # reports in a row (revisions since) that brought no new progress text
 
     @property
     def id(self) -> str:
