@@ -9,33 +9,42 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from pipeline.errors import InputError, PipelineError
 from pipeline.extraction import extract_isolated, extract_plan
 from pipeline.history import build_history, diff, diff_revisions, first_ends, previous
 from pipeline.isolation import Limits
 from pipeline.matching import match_records
+from pipeline.meta import long_date
 from pipeline.records import Diff, Extraction, History, NewRevision, Plan, Record, Revision
+from pipeline.records.store import PlanMatch
 from pipeline.settings import Settings, default_settings
 from pipeline.store import AlreadyStoredError, Store, describe_url
 from pipeline.timescales import Conventions, clean_timescale, read_period
 
 # A file joins an existing plan when at least this share of its records match that plan's latest revision.
 PLAN_MATCH = 0.5
+NO_DATE = "no revision date: give --revision-date"
 _TITLE_DATE = re.compile(r"\(([^()]*\b\d{4})\)\s*$")
 
 
 @dataclass(frozen=True)
 class Ingested:
-    """What `ingest_file` did: the revision stored (or found), how the plan was chosen, and the changes."""
+    """What `ingest_file` did: the revision stored (or found), how the plan was chosen, and the changes.
+    `new_plan`: the file started a plan; `closest` then says which stored plan it came closest to (None when
+    the store held no other plan)."""
 
     revision: Revision
     extraction: Extraction
     plan_note: str
     already_stored: bool
     diff: Diff | None
+    new_plan: bool = False
+    closest: PlanMatch | None = None
 
 
-def as_of_from_title(title: str) -> str | None:
+def revision_date_from_title(title: str) -> str | None:
     """Given a plan title, return the date printed in it ("... (December 2015)" -> 2015-12-31), or None."""
     m = _TITLE_DATE.search(title)
     if not m:
@@ -49,35 +58,56 @@ def plan_name_from_title(title: str) -> str:
     return _TITLE_DATE.sub("", title).strip() or "Action plan"
 
 
-def parse_as_of(text: str, path: str) -> str:
-    """Given --as-of text (YYYY-MM-DD), return it as an ISO date, or raise a clear error."""
+def parse_revision_date(text: str, path: str) -> str:
+    """Given a revision date as written (YYYY-MM-DD), return it as an ISO date, or raise a clear error."""
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise InputError(path, f"--as-of {text!r} is not a date: write it as YYYY-MM-DD") from None
+        raise InputError(path, f"revision date {text!r} is not a date: write it as YYYY-MM-DD") from None
 
 
-def _choose_plan(store: Store, records: Sequence[Record], title: str) -> tuple[str, str]:
-    """Given new records, return (plan name, note): the plan they match best, or a new one named from the title."""
-    best: tuple[float, Plan | None] = (0.0, None)
+def revision_date_words(revision: Revision) -> str:
+    """Given a revision, say its revision date ("revision date 31 December 2015"), or that it has none."""
+    return f"revision date {long_date(revision.as_of)}" if revision.as_of else NO_DATE
+
+
+def plan_matches(store: Store, records: Sequence[Record], title: str) -> list[PlanMatch]:
+    """Given a file's records and title, return how closely it matches each stored plan, closest first: by the
+    share of its recommendations found in the plan's latest revision, then by how alike the titles are."""
+    name = plan_name_from_title(title).lower()
+    found = []
     for known in store.plans():
         latest = store.revisions(known, include_drafts=True)
         if not latest:
             continue
         old = store.records(latest[-1])
         matched = sum(1 for m in match_records(old, records) if m.old is not None and m.new is not None)
-        share = matched / max(len(records), 1)
-        if share > best[0]:
-            best = (share, known)
-    share, plan = best
-    if plan is not None and share >= PLAN_MATCH:
-        return plan.name, f"joined plan {plan.name!r} ({share:.0%} of its recommendations match the latest revision)"
+        alike = fuzz.token_sort_ratio(name, known.name.lower()) / 100
+        found.append(PlanMatch(known.name, matched / max(len(records), 1), alike))
+    return sorted(found, key=lambda m: (-m.share, -m.title, m.plan))
+
+
+def _match_words(match: PlanMatch | None) -> str:
+    if match is None:
+        return "the store held no plan yet"
+    share = f"{match.share:.0%} of the file's recommendations match it" if match.share else "no recommendation matches"
+    return f"closest stored plan: {match.plan!r}, {share}, names {match.title:.0%} alike"
+
+
+def _choose_plan(store: Store, records: Sequence[Record], title: str) -> tuple[str, str, PlanMatch | None]:
+    """Given new records, return (plan name, note, closest plan): the plan they match best, or a new one named
+    from the title."""
+    matches = plan_matches(store, records, title)
+    best = matches[0] if matches else None
+    if best is not None and best.share >= PLAN_MATCH:
+        note = f"joins plan {best.plan!r} ({best.share:.0%} of its recommendations match the latest revision)"
+        return best.plan, note, best
     name = plan_name_from_title(title)
     taken = {p.name for p in store.plans()}
     base, n = name, 2
     while name in taken:
         name, n = f"{base} ({n})", n + 1
-    return name, f"started a new plan {name!r} (named from the title; no stored plan matches)"
+    return name, f"starts a new plan {name!r}, named from its title ({_match_words(best)})", best
 
 
 def ingest_file(
@@ -86,7 +116,7 @@ def ingest_file(
     *,
     plan: str | None = None,
     label: str | None = None,
-    as_of: str | None = None,
+    revision_date: str | None = None,
     replace: bool = False,
     password: str | None = None,
     settings: Settings | None = None,
@@ -94,16 +124,18 @@ def ingest_file(
     """Given a plan PDF, extract, check and store it as a revision; return what was stored and what changed."""
     settings = settings or default_settings()
     extraction = extract_plan(path, password=password, settings=settings)
-    return ingest_extraction(store, extraction, path, plan=plan, label=label, as_of=as_of, replace=replace)
+    return ingest_extraction(
+        store, extraction, path, plan=plan, label=label, revision_date=revision_date, replace=replace
+    )
 
 
 def ingest_batch(
-    store: Store,
+    store: Store | Callable[[], Store],
     files: Sequence[Path],
     *,
     plan: str | None = None,
     label: str | None = None,
-    as_of: str | None = None,
+    revision_date: str | None = None,
     replace: bool = False,
     password: str | None = None,
     settings: Settings | None = None,
@@ -117,7 +149,8 @@ def ingest_batch(
     """Extract many PDFs (each in its own child process, `jobs` at a time), then store them in the order given.
 
     A bad file is reported in the result and the batch carries on. `pages` and `tables` restrict where each
-    file's plan is looked for (see `extract_plan`).
+    file's plan is looked for (see `extract_plan`). `store` may be a function that opens it, called only when
+    a file has been read (so a batch of bad files makes no store).
     """
     settings = settings or default_settings()
     limits = limits or Limits()
@@ -143,7 +176,10 @@ def ingest_batch(
             results.append((path, got))
             continue
         try:
-            stored = ingest_extraction(store, got, path, plan=plan, label=label, as_of=as_of, replace=replace)
+            target = store if isinstance(store, Store) else store()
+            stored = ingest_extraction(
+                target, got, path, plan=plan, label=label, revision_date=revision_date, replace=replace
+            )
             results.append((path, stored))
         except PipelineError as error:
             results.append((path, error))
@@ -157,27 +193,33 @@ def ingest_extraction(
     *,
     plan: str | None = None,
     label: str | None = None,
-    as_of: str | None = None,
+    revision_date: str | None = None,
     replace: bool = False,
 ) -> Ingested:
-    """Given a plan already extracted, store it as a revision; return what was stored and what changed."""
+    """Given a plan already extracted, store it as a revision; return what was stored and what changed.
+    `revision_date` (YYYY-MM-DD): the date the revision stands at (default: a date printed in its title)."""
     source = extraction.source
     if label is not None and not label.strip():
         raise InputError(str(path), "the revision label is empty: give one such as 2016-q1, or none for r1, r2, …")
     when: str | None
-    if as_of:
-        when = parse_as_of(as_of, str(path))
+    if revision_date:
+        when = parse_revision_date(revision_date, str(path))
     else:  # only a title printed on the page dates a revision; metadata and file names are too often stale
-        when = as_of_from_title(source.title) if source.title_from == "printed" else None
+        when = revision_date_from_title(source.title) if source.title_from == "printed" else None
     existing = store.find_sha(source.sha256)
     if existing is not None and (label is None or label == existing.label) and (plan is None or plan == existing.plan):
         note = f"already stored as revision {existing.label} of plan {existing.plan!r}: nothing changed"
         return Ingested(existing, extraction, note, True, None)
-    if plan is not None:
-        known = {p.name for p in store.plans()}
-        plan_name, note = plan, (f"added to plan {plan!r}" if plan in known else f"started a new plan {plan!r}")
+    closest: PlanMatch | None = None
+    if plan is None:
+        plan_name, note, closest = _choose_plan(store, extraction.records, source.title)
+    elif plan in {p.name for p in store.plans()}:
+        plan_name, note = plan, f"added to plan {plan!r}"
     else:
-        plan_name, note = _choose_plan(store, extraction.records, source.title)
+        matches = plan_matches(store, extraction.records, source.title)
+        closest = matches[0] if matches else None
+        plan_name, note = plan, f"starts a new plan {plan!r}, as --plan asks ({_match_words(closest)})"
+    new_plan = plan_name not in {p.name for p in store.plans()}
     try:
         new = NewRevision(
             title=source.title,
@@ -194,7 +236,9 @@ def ingest_extraction(
         existing = stored.revision
         note = f"already stored as revision {existing.label} of plan {existing.plan!r}: nothing changed"
         return Ingested(existing, extraction, note, True, None)
-    return Ingested(revision, extraction, note, False, diff_with_previous(store, revision))
+    if not new_plan:
+        closest = None
+    return Ingested(revision, extraction, note, False, diff_with_previous(store, revision), new_plan, closest)
 
 
 def load_history(store: Store, plan: Plan, upto: Revision | None = None, *, include_drafts: bool = False) -> History:

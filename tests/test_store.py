@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from pipeline import store as store_module
 from pipeline.cli import main
 from pipeline.errors import PipelineError
-from pipeline.ingest import as_of_from_title, diff_between, history_of, ingest_file
+from pipeline.ingest import diff_between, history_of, ingest_file, revision_date_from_title
 from pipeline.records import NewRevision, Removed
 from pipeline.store import Store, metadata
 from pipeline.views import diff_to_jsonable, flags_frame, history_frame
@@ -131,7 +131,7 @@ def test_relabelled_revision_joins_by_id(url: str, tmp_path: Path) -> None:
         DATA / "kcc-2015.truth.json", tmp_path / "rec.pdf", Variant("rec", columns=STANDARD, label_style="rec")
     )
     done = ingest_file(store, pdf)
-    assert "joined plan" in done.plan_note
+    assert "joins plan" in done.plan_note
     assert done.diff is not None and done.diff.changes == ()
     store.close()
 
@@ -215,7 +215,7 @@ def test_plan_choice_and_listing(url: str, tmp_path: Path) -> None:
     )
     pdf = render(other, tmp_path / "other.pdf", Variant("o", columns=STANDARD[:4]))
     done = ingest_file(store, pdf)
-    assert "started a new plan 'Adult Social Care Scrutiny: Action Plan'" in done.plan_note
+    assert "starts a new plan 'Adult Social Care Scrutiny: Action Plan'" in done.plan_note
     with pytest.raises(PipelineError, match="several plans"):
         store.resolve_plan(None)
     store.close()
@@ -249,9 +249,9 @@ def test_schema_version_and_migration_path(tmp_path: Path, monkeypatch: pytest.M
         Store(url)
 
 
-def test_as_of_from_title() -> None:
-    assert as_of_from_title("Appendix 1: Updated Action Plan (December 2015)") == "2015-12-31"
-    assert as_of_from_title("Appendix 1: Action Plan") is None
+def test_revision_date_from_title() -> None:
+    assert revision_date_from_title("Appendix 1: Updated Action Plan (December 2015)") == "2015-12-31"
+    assert revision_date_from_title("Appendix 1: Action Plan") is None
 
 
 # ------------------------------------------------------------------ the commands
@@ -264,7 +264,8 @@ def cli(*args: str) -> Any:
 def test_cli_ingest_revisions_diff_history(url: str) -> None:
     out = cli("ingest", *(str(DATA / f"{n}.pdf") for n in REVISIONS), "--store", url)
     assert out.exit_code == 0, out.output
-    assert "store:" in out.stderr and "started a new plan" in out.stdout and "changes since r2: 4 status" in out.stdout
+    assert out.stdout.startswith("created a new store at ") and "store:" not in out.stderr
+    assert "starts a new plan" in out.stdout and "changes since r2: 4 status" in out.stdout
     listing = cli("revisions", "--store", url)
     assert "r3" in listing.stdout and "7 complete" in listing.stdout
     as_json = json.loads(cli("diff", "--format", "json", "--store", url).stdout)
@@ -289,6 +290,7 @@ def test_cli_store_errors_are_one_line(tmp_path: Path) -> None:
     assert out.exit_code == 2 and "ingest" in out.stderr.splitlines()[-1]
     out = cli("history", "R1", "--store", url)
     assert out.exit_code == 2
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_batch_ingest_carries_on_past_a_bad_file(tmp_path: Path) -> None:
@@ -302,13 +304,13 @@ def test_cli_batch_ingest_carries_on_past_a_bad_file(tmp_path: Path) -> None:
 
 
 def test_a_store_made_by_the_version_before_is_upgraded(tmp_path: Path) -> None:
-    # tests/data/stores/store-v4.db was written by the code of the previous schema (version 4): see its README.
+    # tests/data/stores/store-v4.db was written by the code of schema version 4 (two steps back): see its README.
     copy = tmp_path / "store-v4.db"
     shutil.copy(DATA / "stores" / "store-v4.db", copy)
     store = Store(f"sqlite:///{copy}")
     with store.engine.connect() as conn:
         version = conn.execute(sa.text("select value from meta where key='schema_version'")).scalar()
-    assert version == str(store_module.SCHEMA_VERSION) == "5"
+    assert version == str(store_module.SCHEMA_VERSION) == "6"
     assert len(store.signing_key()) == 32
     plan = store.resolve_plan(None)
     assert [r.label for r in store.revisions(plan)] == ["r1", "r2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 from collections import Counter
@@ -255,8 +256,9 @@ def _summary(extraction: Extraction) -> str:
     return f"{source.path}: {len(extraction.records)} records from {source.pages} pages; {_issue_words(extraction)}"
 
 
-def _open_store(store: str | None) -> Store:
-    """Open the store and say where it is (on stderr); refuse an in-memory one, which would keep nothing."""
+def _open_store(store: str | None, *, create: bool = False) -> Store:
+    """Open the store; refuse an in-memory one, which would keep nothing. Only `create` makes a store that is
+    not there yet: without it, a missing store is one line naming the path, and nothing is made."""
     from pipeline.store import Store, StoreError, describe_url, is_in_memory, store_url
 
     url = store_url(store)
@@ -266,10 +268,21 @@ def _open_store(store: str | None) -> Store:
             "is an in-memory database: it starts empty and would keep nothing after this command; "
             "give --store a file path or a database URL",
         )
-    opened = Store(url)
+    opened = Store(url, create=create)
     click.get_current_context().call_on_close(opened.close)
-    click.echo(f"store: {describe_url(url)}", err=True)
     return opened
+
+
+def _store_to_write(store: str | None) -> Callable[[], Store]:
+    """Open the store now when it is there (so a bad --store is refused before any work); else return a function
+    that makes it when first called, so a run that has nothing to write makes no store."""
+    from pipeline.store import MissingStoreError
+
+    try:
+        opened = _open_store(store)
+    except MissingStoreError:
+        return functools.cache(lambda: _open_store(store, create=True))
+    return lambda: opened
 
 
 # No envvar here: store_url reads $ACTIONPLAN_STORE itself when --store is not given, and naming the variable

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,7 @@ from pipeline.cli.base import (
     _issue_words,
     _limits,
     _open_store,
+    _store_to_write,
     drafts_option,
     limit_options,
     main,
@@ -36,6 +39,15 @@ def _nonblank_label(value: str | None) -> str | None:
     return value
 
 
+def _a_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD", param=param) from None
+    return value
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @plan_option
@@ -45,7 +57,13 @@ def _nonblank_label(value: str | None) -> str | None:
     callback=lambda _ctx, _param, value: _nonblank_label(value),
     help="Label for the new revision (default r1, r2, ... in ingest order).",
 )
-@click.option("--as-of", help="The date the revision stands at, YYYY-MM-DD (default: a date printed in its title).")
+@click.option(
+    "--revision-date",
+    metavar="YYYY-MM-DD",
+    callback=_a_date,
+    help="The date the revision stands at (default: a date printed in its title).",
+)
+@click.option("--as-of", callback=_a_date, hidden=True, help="The old name of --revision-date.")
 @click.option("--replace", is_flag=True, help="Overwrite an existing revision with the same label.")
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option(
@@ -61,6 +79,7 @@ def ingest(
     files: tuple[Path, ...],
     plan: str | None,
     label: str | None,
+    revision_date: str | None,
     as_of: str | None,
     replace: bool,
     password: str | None,
@@ -81,15 +100,18 @@ def ingest(
     Examples:
       actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
       actionplan ingest plans/*.pdf --jobs 4
-      actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --as-of 2016-03-31
+      actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --revision-date 2016-03-31
     """
     from pipeline.ingest import ingest_batch
+    from pipeline.store import describe_url
 
     if label and len(files) > 1:
         raise click.UsageError("--revision names one revision: give one FILE with it")
+    if revision_date and as_of and revision_date != as_of:
+        raise click.UsageError("--as-of is the old name of --revision-date: give one of them")
     settings = settings_of(ctx)
     limits, isolate = _limits(limit_args)
-    opened = _open_store(store)
+    opened = _store_to_write(store)
     if isolate and not CAN_CAP_MEMORY:
         click.echo("note: this system cannot cap a process's memory; only the time limit applies", err=True)
     show = sys.stderr.isatty() and len(files) > 1
@@ -100,7 +122,7 @@ def ingest(
             list(files),
             plan=plan,
             label=label,
-            as_of=as_of,
+            revision_date=revision_date or as_of,
             replace=replace,
             password=password,
             settings=settings,
@@ -114,6 +136,10 @@ def ingest(
     failed = [(path, error) for path, error in results if isinstance(error, PipelineError)]
     if len(files) == 1 and failed:
         raise failed[0][1]
+    if any(not isinstance(done, PipelineError) and not done.already_stored for _, done in results):
+        written = opened()
+        said = "created a new store at" if written.created else "stored in"
+        click.echo(f"{said} {describe_url(written.url)}")
     for path, done in results:
         if not isinstance(done, PipelineError):
             _say_ingested(path, done)
@@ -127,15 +153,21 @@ def ingest(
 def _say_ingested(path: Path, done: Ingested) -> None:
     from pipeline.export.text import counts_to_text
     from pipeline.history import status_counts
+    from pipeline.ingest import revision_date_words
 
     rev = done.revision
     click.echo(f"{path}: {done.plan_note}")
     if done.already_stored:
         return
+    if done.new_plan and done.closest is not None:
+        again = f"actionplan ingest {shlex.quote(str(path))} --plan {shlex.quote(done.closest.plan)}"
+        click.echo(
+            f"  to add it to {done.closest.plan!r} instead: "
+            f"actionplan remove {rev.label} --plan {shlex.quote(rev.plan)} --yes && {again}"
+        )
     records = done.extraction.records
-    click.echo(
-        f"  revision {rev.label} (as of {rev.as_of or 'unknown'}): {len(records)} records: {counts_to_text(status_counts(records))}"
-    )
+    counts = counts_to_text(status_counts(records))
+    click.echo(f"  revision {rev.label} ({revision_date_words(rev)}): {len(records)} records: {counts}")
     click.echo("  " + _issue_words(done.extraction))
     if done.diff is None:
         click.echo("  first revision of this plan")
@@ -159,6 +191,7 @@ def revisions(plan: str | None, include_drafts: bool, store: str | None) -> None
     """
     from pipeline.export.text import revisions_to_table
     from pipeline.history import status_counts
+    from pipeline.removal import removals_to_lines
 
     opened = _open_store(store)
     chosen = opened.resolve_plan(plan)
@@ -167,6 +200,11 @@ def revisions(plan: str | None, include_drafts: bool, store: str | None) -> None
     rows = [(rev, status_counts(by_revision[rev.id])) for rev in found]
     click.echo(f"Plan {chosen.name!r}")
     click.echo(revisions_to_table(rows), nl=False)
+    removed = removals_to_lines(opened.removals(chosen.name))
+    if removed:
+        click.echo("Removed:")
+        for line in removed:
+            click.echo(f"  {line}")
 
 
 @main.command()

@@ -55,7 +55,7 @@ def counts_to_text(counts: dict[str, int]) -> str:
 
 def revisions_to_table(rows: Sequence[tuple[Revision, dict[str, int]]]) -> str:
     """Given revisions in order with their status counts, return a table."""
-    out = [("REVISION", "AS OF", "KIND", "SOURCE", "RECORDS", "STATUSES")]
+    out = [("REVISION", "REVISION DATE", "KIND", "SOURCE", "RECORDS", "STATUSES")]
     for rev, counts in rows:
         kind = rev.kind + (" (draft)" if rev.draft else "")
         out.append((rev.label, rev.as_of or "-", kind, rev.source, str(sum(counts.values())), counts_to_text(counts)))
@@ -182,7 +182,7 @@ def diff_to_csv(diff: Diff) -> str:
 
 def history_to_table(rows: Sequence[HistoryRow]) -> str:
     """Given one recommendation's history, return a table, one revision a row."""
-    out = [("REVISION", "AS OF", "ID", "STATUS", "TIMESCALE", "DUE", "ORIGINAL DUE", "OWNERS", "PROGRESS")]
+    out = [("REVISION", "REVISION DATE", "ID", "STATUS", "TIMESCALE", "DUE", "ORIGINAL DUE", "OWNERS", "PROGRESS")]
     for row in rows:
         rec = row.record
         progress = rec.progress.replace("\n", " ")

@@ -1,9 +1,10 @@
-"""What an extraction reports and what the store keeps: sources, plans and revisions."""
+"""What an extraction reports and what the store keeps: sources, plans, revisions, and what a removal takes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.records.plan import Issue, Record
 from pipeline.records.source import Column, Table, TitleFrom
@@ -76,3 +77,52 @@ class NewRevision:
     issues: Sequence[Issue] = ()
     as_of: str | None = None
     kind: str = "pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanMatch:
+    """How closely a file matches a stored plan: the share (0 to 1) of the file's recommendations found in the
+    plan's latest revision, and how alike the plan's name and the file's title are (0 to 1)."""
+
+    plan: str
+    share: float
+    title: float
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """A recommendation the committee agreed to close: where and when, the revision it was recorded against, and
+    when it was recorded."""
+
+    record_id: str
+    agreed: str
+    revision: str
+    closed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What removing a revision (`label`) or a whole plan (`label` None) takes from the store: the revisions, the
+    one asked for first and then those built on it (drafts of owner returns, and returns approved from them),
+    each one's number of records (by revision id), the closures recorded against them, and whether the plan
+    goes too (it keeps no other revision)."""
+
+    plan: Plan
+    label: str | None
+    revisions: tuple[Revision, ...]
+    records: dict[int, int]
+    closures: tuple[Closure, ...]
+    plan_removed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedRemoval:
+    """One line of the store's log of removals: when, from which plan, what ("plan", "revision" or "closure"),
+    its label (a revision's label, a closed recommendation's id), and what it held (source file, SHA-256,
+    number of records, revision date; or where the committee agreed a closure)."""
+
+    removed_at: str
+    plan: str
+    kind: str
+    label: str | None
+    held: dict[str, Any]

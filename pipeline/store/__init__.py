@@ -2,9 +2,11 @@
 
 SQLite by default (`output/actionplan.db`); any SQLAlchemy URL works, so a team
 can share a PostgreSQL store (`postgresql+psycopg://user:pw@host/db`). The
-schema is created on first use and carries a version number; `schema.MIGRATIONS`
-holds the steps from each version to the next. Every write is one
-transaction: a failed ingest leaves no partial revision.
+schema is created on first use (`Store(url)`; `Store(url, create=False)` refuses
+a store that is not there yet, making nothing) and carries a version number;
+`schema.MIGRATIONS` holds the steps from each version to the next. Every write
+is one transaction: a failed ingest leaves no partial revision, and a removal
+takes a revision with everything built on it, logged in the `removals` table.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pipeline.records import Issue, NewRevision, Plan, Record, Revision
-from pipeline.store import schema, writes
+from pipeline.records.store import LoggedRemoval, Removal
+from pipeline.store import removal, schema, writes
 from pipeline.store.connection import (
     DEFAULT_STORE,
+    NO_STORE,
     STORE_ENV,
     AlreadyStoredError,
     ChangedMeanwhileError,
+    MissingStoreError,
     StoreError,
     _check_sqlite_file,
     _first_line,
@@ -69,16 +74,19 @@ def _retry_on_conflict(write: Callable[..., Revision]) -> Callable[..., Revision
 
 
 class Store:
-    """A connection to the revisions store."""
+    """A connection to the revisions store. `create`: make the store when it is not there yet (else
+    MissingStoreError, and nothing is made); `created` says whether this connection made it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
+        self.created = False
+        self._create = create
         try:
             parsed = sa.engine.make_url(url)
         except sa.exc.ArgumentError:
             raise StoreError(url, "is not a database URL or file path") from None
         if parsed.get_backend_name() == "sqlite" and parsed.database and not is_in_memory(url):
-            _check_sqlite_file(url, Path(parsed.database))
+            _check_sqlite_file(url, Path(parsed.database), create=create)
         try:
             self.engine: Engine = sa.create_engine(url, future=True)
         except (sa.exc.ArgumentError, ModuleNotFoundError) as error:
@@ -134,7 +142,12 @@ class Store:
                 # then find them (CREATE TABLE IF NOT EXISTS alone races in PostgreSQL's catalogue).
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK)))
             version = self._stored_version(conn)
+            if version == 0 and not self._create:
+                raise MissingStoreError(
+                    describe_url(self.url), f"holds no actionplan store yet (no tables): {NO_STORE}"
+                )
             if version == 0:
+                self.created = True
                 metadata.create_all(conn)
                 conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
                 schema.add_signing_key(conn)
@@ -337,6 +350,35 @@ class Store:
         with self._begin() as conn:
             conn.execute(sa.update(revisions).where(revisions.c.id == revision.id).values(draft=draft))
 
+    # ------------------------------------------------------------ removals
+
+    def removal(self, plan: Plan, label: str | None = None) -> Removal:
+        """Given a plan and a revision label (None: the whole plan), return what removing it would take: the
+        revisions built on it and the closures recorded against them go too. Nothing is changed."""
+        with self._begin() as conn:
+            return removal.find_removal(conn, describe_url(self.url), plan, label)
+
+    def remove(self, planned: Removal) -> None:
+        """Remove what `planned` (from `removal`) lists, in one transaction, and log it in the removals table.
+        If the store changed since (a draft collected, a closure recorded), ChangedMeanwhileError and nothing
+        is removed."""
+        where = describe_url(self.url)
+        with self._begin() as conn:
+            try:
+                now_found = removal.find_removal(conn, where, planned.plan, planned.label)
+            except StoreError:
+                now_found = None
+            if now_found != planned:
+                raise ChangedMeanwhileError(
+                    where, "the plan was changed by another run meanwhile: nothing was removed; run again"
+                )
+            removal.delete_removal(conn, planned)
+
+    def removals(self, plan_name: str | None = None) -> list[LoggedRemoval]:
+        """Return the log of what was removed, oldest first (one plan's, when `plan_name` is given)."""
+        with self._begin() as conn:
+            return removal.read_removals(conn, plan_name)
+
 
 __all__ = [
     "DEFAULT_STORE",
@@ -344,6 +386,7 @@ __all__ = [
     "STORE_ENV",
     "AlreadyStoredError",
     "ChangedMeanwhileError",
+    "MissingStoreError",
     "Store",
     "StoreError",
     "describe_url",

@@ -20,6 +20,10 @@ class StoreError(PipelineError):
     """The store cannot be opened, or a request on it cannot be met."""
 
 
+class MissingStoreError(StoreError):
+    """There is no store at that location yet (no file, or a database without actionplan's tables)."""
+
+
 class ChangedMeanwhileError(StoreError):
     """A conditional write found that another run had changed what it was based on."""
 
@@ -70,9 +74,16 @@ def _first_line(error: object) -> str:
     return text[0][:200] if text else type(error).__name__
 
 
-def _check_sqlite_file(url: str, path: Path) -> None:
-    """Given a SQLite store's path, make its folder; refuse a folder, a special file or a file that is not SQLite."""
+NO_STORE = "run `actionplan ingest FILE` first, or give --store the store you meant"
+
+
+def _check_sqlite_file(url: str, path: Path, *, create: bool = True) -> None:
+    """Given a SQLite store's path, make its folder (when `create`; else refuse a file that is not there with
+    MissingStoreError, making nothing); refuse a folder, a special file or a file that is not SQLite."""
     where = describe_url(url)
+    if not create and not path.exists():
+        here = "" if path.is_absolute() else f" (in {Path.cwd()})"
+        raise MissingStoreError(str(path), f"there is no store here{here}: {NO_STORE}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SIGNING_KEY = "signing_key"  # meta key of the secret that signs owner workbooks
 
 metadata = sa.MetaData()
@@ -92,6 +92,18 @@ issues = sa.Table(
     sa.Column("message", sa.Text, nullable=False),
 )
 
+# What `remove` took out of the store, so nothing is lost silently: one row per plan, revision or closure removed.
+removals = sa.Table(
+    "removals",
+    metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("removed_at", sa.String(40), nullable=False),
+    sa.Column("plan", sa.String(400), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("label", sa.String(100)),
+    sa.Column("held", sa.JSON, nullable=False),
+)
+
 
 def _v1_to_v2(conn: Connection) -> None:
     """Version 2: owner returns (a draft revision's base, and each record's accepted updates)."""
@@ -116,10 +128,21 @@ def _v4_to_v5(conn: Connection) -> None:
     add_signing_key(conn)
 
 
+def _v5_to_v6(conn: Connection) -> None:
+    """Version 6: a log of what `remove` took out of the store (plans, revisions and closures)."""
+    metadata.create_all(conn, tables=[removals])
+
+
 def add_signing_key(conn: Connection) -> None:
     if conn.execute(sa.select(meta.c.key).where(meta.c.key == SIGNING_KEY)).first() is None:
         conn.execute(sa.insert(meta).values(key=SIGNING_KEY, value=secrets.token_hex(32)))
 
 
 # version -> step that upgrades a store at that version to the next one.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+    4: _v4_to_v5,
+    5: _v5_to_v6,
+}
