@@ -22,23 +22,21 @@ $(DEV_STAMP): pyproject.toml
 	$(INSTALL) -e ".[dev]"
 	rm -f $(VENV)/.installed-* && touch $(STAMP) $@
 
-## Extract every plan in input/ to output/ (JSON, CSV, issues), store the three revisions and show what changed
+## Read each plan in input/ once (records as JSON and CSV, and its issues, into output/), store the three
+## revisions with their revision dates, show what changed, then the round's outputs at one reporting date
 demo: $(STAMP)
 	@mkdir -p output
-	@set -e; for pdf in input/*.pdf; do \
-	  name=$$(basename "$$pdf" .pdf); \
-	  $(BIN)/actionplan extract "$$pdf" --format json -o "output/$$name.json"; \
-	  $(BIN)/actionplan extract "$$pdf" --format csv -o "output/$$name.csv"; \
-	  $(BIN)/actionplan validate "$$pdf" > "output/$$name.issues.txt"; \
-	done
-	$(BIN)/actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
+	$(BIN)/actionplan extract input/kcc-2014-borderless.pdf --extracts output
+	$(BIN)/actionplan ingest input/kcc-2014.pdf --revision-date 2014-05-31 --extracts output
+	$(BIN)/actionplan ingest input/kcc-2015.pdf --revision-date 2015-07-31 --extracts output
+	$(BIN)/actionplan ingest input/kcc-2015q4.pdf --extracts output
 	$(BIN)/actionplan revisions
 	$(BIN)/actionplan diff --format json > output/changes.json
 	$(BIN)/actionplan diff
-	$(BIN)/actionplan tracker -o output/tracker.xlsx
-	$(BIN)/actionplan tracker --by-owner output/owners
+	$(BIN)/actionplan tracker --meta input/paper.toml -o output/tracker.xlsx
+	$(BIN)/actionplan tracker --meta input/paper.toml --by-owner output/owners
 	$(BIN)/actionplan report --meta input/paper.toml $$(command -v soffice >/dev/null && echo --pdf)
-	@echo "Done: see output/ (records, issues, the store actionplan.db, changes.json, tracker.xlsx, owners/, committee-paper.docx/.pdf)"
+	@echo "Done: see output/ (records and issues, the store actionplan.db, changes.json, tracker.xlsx, owners/, committee-paper.docx/.pdf)"
 
 ## Lint, type-check and run the whole test suite
 test: $(DEV_STAMP) lint

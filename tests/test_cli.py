@@ -221,3 +221,21 @@ def test_extract_refuses_an_output_that_is_a_link(tmp_path: Path) -> None:
     result = run("extract", str(PLAN), "-o", str(link))
     assert result.exit_code == 2 and "is a symbolic link" in result.stderr
     assert link.is_symlink() and target.read_text() == "keep me"
+
+
+def test_extracts_come_from_the_one_read_of_extract_and_ingest(tmp_path: Path) -> None:
+    """`--extracts DIR` writes NAME.json, NAME.csv and NAME.issues.txt from the same read, for extract and ingest."""
+    out = tmp_path / "out"
+    result = run("extract", str(PLAN), "--extracts", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["kcc-2015.csv", "kcc-2015.issues.txt", "kcc-2015.json"]
+    assert json.loads((out / "kcc-2015.json").read_text()) == to_jsonable(shared_extraction(PLAN))
+    rows = list(csv.DictReader(io.StringIO((out / "kcc-2015.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == 27 and "empty status" in (out / "kcc-2015.issues.txt").read_text()
+    again = tmp_path / "again"
+    store = tmp_path / "s.db"
+    result = run("ingest", str(PLAN), "--revision-date", "2015-07-31", "--extracts", str(again), "--store", str(store))
+    assert result.exit_code == 0, result.output
+    assert "revision date 31 July 2015" in result.stdout
+    assert (again / "kcc-2015.json").read_bytes() == (out / "kcc-2015.json").read_bytes()

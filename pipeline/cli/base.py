@@ -304,3 +304,11 @@ def _as_of(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD", param_hint="--as-of") from None
+
+
+extracts_option = click.option(
+    "--extracts",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write what was read from each FILE as NAME.json, NAME.csv and NAME.issues.txt into DIR (from the same read).",
+)

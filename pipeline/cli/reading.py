@@ -13,6 +13,7 @@ from pipeline.cli.base import (
     _page_progress,
     _read_plan,
     _summary,
+    extracts_option,
     limit_options,
     main,
     settings_of,
@@ -29,6 +30,7 @@ from pipeline.export.recordfile import FORMATS, render_extraction
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output."
 )
 @click.option("--password", help="Password for an encrypted PDF.")
+@extracts_option
 @where_options
 @limit_options
 @click.pass_context
@@ -39,6 +41,7 @@ def extract(
     fmt: str,
     output: Path | None,
     password: str | None,
+    extracts: Path | None,
     pages: frozenset[int] | None,
     tables: tuple[int, ...] | None,
     **limit_args: Any,
@@ -53,18 +56,23 @@ def extract(
       actionplan extract input/kcc-2015.pdf
       actionplan extract input/kcc-2015.pdf --format csv -o output/kcc-2015.csv
       actionplan extract committee-report.pdf --pages 12-20 --table 2
+      actionplan extract input/kcc-2015.pdf --extracts output/   # kcc-2015.json, .csv, .issues.txt
     """
     settings = settings_of(ctx)
     limits, isolate = _limits(limit_args)
     if output is not None:
         check_target(output)  # refuse a link, folder or device before the PDF is read
     extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables)
-    text = render_extraction(extraction, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
+    if extracts is not None:
+        from pipeline.export.recordfile import write_extracts
+
+        for path in write_extracts(extraction, extracts, file.stem):
+            click.echo(f"wrote {path}", err=True)
+    if output is not None:
+        write_atomic(output, render_extraction(extraction, fmt))
         click.echo(f"wrote {output}", err=True)
+    elif extracts is None:  # with --extracts alone the records went to the folder, and standard output stays quiet
+        click.echo(render_extraction(extraction, fmt), nl=False)
     click.echo(_summary(extraction), err=True)
 
 

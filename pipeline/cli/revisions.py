@@ -19,6 +19,7 @@ from pipeline.cli.base import (
     _open_store,
     _store_to_write,
     drafts_option,
+    extracts_option,
     limit_options,
     main,
     plan_option,
@@ -69,6 +70,7 @@ def _a_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option(
     "--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="How many PDFs to read at once."
 )
+@extracts_option
 @where_options
 @limit_options
 @store_option
@@ -86,6 +88,7 @@ def ingest(
     jobs: int,
     pages: frozenset[int] | None,
     tables: tuple[int, ...] | None,
+    extracts: Path | None,
     store: str | None,
     **limit_args: Any,
 ) -> None:
@@ -99,9 +102,10 @@ def ingest(
     \b
     Examples:
       actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
-      actionplan ingest plans/*.pdf --jobs 4
+      actionplan ingest plans/*.pdf --jobs 4 --extracts output/
       actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --revision-date 2016-03-31
     """
+    from pipeline.export.recordfile import write_extracts
     from pipeline.ingest import ingest_batch
     from pipeline.store import describe_url
 
@@ -143,6 +147,9 @@ def ingest(
     for path, done in results:
         if not isinstance(done, PipelineError):
             _say_ingested(path, done)
+            if extracts is not None:
+                written = write_extracts(done.extraction, extracts, path.stem)
+                click.echo(f"  what was read: {', '.join(str(p) for p in written)}")
     if failed:
         click.echo(f"actionplan: {len(failed)} of {len(files)} files could not be ingested:", err=True)
         for path, error in failed:
