@@ -148,8 +148,8 @@ def ingest(
         if not isinstance(done, PipelineError):
             _say_ingested(path, done)
             if extracts is not None:
-                written = write_extracts(done.extraction, extracts, path.stem)
-                click.echo(f"  what was read: {', '.join(str(p) for p in written)}")
+                files_written = write_extracts(done.extraction, extracts, path.stem)
+                click.echo(f"  what was read: {', '.join(str(p) for p in files_written)}")
     if failed:
         click.echo(f"actionplan: {len(failed)} of {len(files)} files could not be ingested:", err=True)
         for path, error in failed:
