@@ -31,7 +31,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.cleaning import clean_text
 from pipeline.errors import InputError
-from pipeline.export.owner_workbook import DATA_SHEET, FINGERPRINTED, ID, INPUT_COLUMNS, MARKER, META_SHEET, SIGNATURE
+from pipeline.export.owner_workbook import (
+    COMPLETED_SHEET,
+    DATA_SHEET,
+    FINGERPRINTED,
+    ID,
+    INPUT_COLUMNS,
+    MARKER,
+    META_SHEET,
+    OLD_SPELLINGS,
+    SIGNATURE,
+)
 from pipeline.isolation import LimitError, Limits, run_isolated
 from pipeline.matching import context_fingerprint, squash
 
@@ -281,15 +291,26 @@ def _meta(wb: Workbook, name: str) -> tuple[dict[str, str], dict[str, tuple[str,
     return facts, prints
 
 
+# A header as written by any version (lower case) -> the name it has now (lower case).
+_SPELLINGS = {old.lower(): new.lower() for new, olds in OLD_SPELLINGS.items() for old in olds}
+
+
+def _header_name(value: Any) -> str:
+    """A header cell's column name as the reader knows it: lower case, an earlier spelling read as today's."""
+    text = " ".join(_text(value).split()).lower()
+    return _SPELLINGS.get(text, text)
+
+
 def _data_sheet(wb: Workbook) -> tuple[Worksheet, int, dict[str, int], list[str]]:
-    """Find the sheet and header row holding ID and the input columns, wherever they were moved."""
+    """Find the sheet and header row holding ID and the input columns, wherever they were moved (the sheet of
+    completed rows, for reference only, is never read)."""
     wanted = {n.lower() for n, _ in INPUT_COLUMNS}
     sheets = sorted(wb.worksheets, key=lambda ws: ws.title != DATA_SHEET)
     for ws in sheets:
-        if ws.title == META_SHEET:
+        if ws.title in (META_SHEET, COMPLETED_SHEET):
             continue
         for r in range(1, min(ws.max_row, 15) + 1):
-            header = {_text(ws.cell(r, c).value).lower(): c for c in range(1, ws.max_column + 1)}
+            header = {_header_name(ws.cell(r, c).value): c for c in range(1, ws.max_column + 1)}
             if "id" in header and len(wanted & set(header)) >= 2:
                 notes = [] if ws.title == DATA_SHEET else [f"data found on sheet {ws.title!r} by its headers"]
                 return ws, r, header, notes

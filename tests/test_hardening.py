@@ -340,7 +340,8 @@ def test_two_collects_at_once_keep_both_owners_updates(url: str, tmp_path: Path)
         wb = openpyxl.load_workbook(written[owner])
         ws = wb["Updates"]
         row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == rid)
-        ws.cell(row, 10).value = f"{owner} update on {rid}"
+        update = next(c for c in range(1, ws.max_column + 1) if ws.cell(3, c).value == "Progress update")
+        ws.cell(row, update).value = f"{owner} update on {rid}"
         wb.save(written[owner])
     procs = [
         subprocess.Popen(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import click
@@ -27,6 +28,26 @@ def _return_limits() -> Limits:
     return RETURN_LIMITS
 
 
+def _return_by(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: write it as YYYY-MM-DD", ctx, param) from None
+
+
+def _contact(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
+    from pipeline.update_round.workbooks import parse_contact
+
+    if value is None:
+        return None
+    try:
+        return parse_contact(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
 @main.command()
 @click.option(
     "-o",
@@ -43,7 +64,33 @@ def _return_limits() -> Limits:
 @click.option("--force", is_flag=True, help="With --by-owner: overwrite workbooks that already have updates typed in.")
 @plan_option
 @click.option("--revision", "label", help="Revision label (default: the latest).")
-@click.option("--as-of", help="Date the overdue/stale flags are worked out for, YYYY-MM-DD (default: today).")
+@click.option(
+    "--as-of",
+    help="Reporting date: the date the overdue, slipped and no-new-progress flags are worked out at, YYYY-MM-DD "
+    "(default: the meeting date in --meta, else today).",
+)
+@click.option(
+    "--meta",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The round's meta file (TOML, as for `report`): meeting_date, plan_name, return_by, contact.",
+)
+@click.option(
+    "--return-by",
+    callback=_return_by,
+    metavar="YYYY-MM-DD",
+    help="With --by-owner: the date owners send their workbooks back by (default: return_by in --meta).",
+)
+@click.option(
+    "--contact",
+    callback=_contact,
+    metavar='"NAME <EMAIL>"',
+    help="With --by-owner: who owners send their workbooks back to (default: contact in --meta).",
+)
+@click.option(
+    "--include-complete",
+    is_flag=True,
+    help="With --by-owner: list each owner's complete or closed items on a locked sheet, for reference.",
+)
 @drafts_option
 @store_option
 @click.pass_context
@@ -55,31 +102,68 @@ def tracker(
     plan: str | None,
     label: str | None,
     as_of: str | None,
+    meta: Path | None,
+    return_by: date | None,
+    contact: tuple[str, str] | None,
+    include_complete: bool,
     include_drafts: bool,
     store: str | None,
 ) -> None:
     """Write the master Excel tracker, or one workbook per owner to fill in (--by-owner).
 
+    Both print landscape on A4, one page wide. Owner workbooks leave out items that are complete or closed,
+    and say by when and to whom they go back.
+
     \b
     Examples:
+      actionplan tracker -o output/tracker.xlsx --meta input/paper.toml
       actionplan tracker -o output/tracker.xlsx --as-of 2016-01-15
-      actionplan tracker --by-owner output/owners
+      actionplan tracker --by-owner output/owners --meta input/paper.toml
+      actionplan tracker --by-owner output/owners --return-by 2016-03-04 \\
+          --contact "Jane Smith, Policy Officer <jane.smith@kent.gov.uk>"
     """
+    from pipeline.meta import load_meta, long_date
     from pipeline.update_round import make_owner_workbooks, make_tracker
 
+    details = load_meta(meta)
     opened = _open_store(store)
     when = _as_of(as_of)
     if by_owner is not None:
         books = make_owner_workbooks(
-            opened, by_owner, plan=plan, label=label, as_of=when, force=force, settings=settings_of(ctx)
+            opened,
+            by_owner,
+            plan=plan,
+            label=label,
+            as_of=when,
+            meta=details,
+            return_by=return_by,
+            contact=contact,
+            include_complete=include_complete,
+            force=force,
+            settings=settings_of(ctx),
         )
         click.echo(f"wrote {len(books.files)} owner workbooks for revision {books.revision.label} into {by_owner}/:")
         for key, path in books.files:
             click.echo(f"  {key}: {path.name}")
+        back = books.return_to
+        click.echo(
+            f"reporting date {long_date(books.as_of)}; return by {long_date(back.by) or 'not given'}"
+            f" to {back.contact() if back.name or back.email else 'no contact given'}"
+        )
+        if back.by is None or not (back.name or back.email):
+            click.echo(
+                "actionplan: warning: the workbooks give no return-by date or no contact: "
+                "give --return-by and --contact, or return_by and contact in --meta",
+                err=True,
+            )
         warnings = books.warnings
     else:
-        written = make_tracker(opened, output, plan=plan, label=label, as_of=when, include_drafts=include_drafts)
-        click.echo(f"wrote {written.path} (revision {written.revision.label})")
+        written = make_tracker(
+            opened, output, plan=plan, label=label, as_of=when, meta=details, include_drafts=include_drafts
+        )
+        click.echo(
+            f"wrote {written.path} (revision {written.revision.label}, reporting date {long_date(written.as_of)})"
+        )
         warnings = written.warnings
     for issue in warnings:
         click.echo(f"actionplan: warning: {issue.message}", err=True)

@@ -29,7 +29,7 @@ CUT_MARKER = " … [cut: full text in the tracker/store]"
 # NUL, the other C0 controls but tab, line feed and carriage return, DEL and the C1 controls.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is written as text, never a formula
 WRAP = Alignment(wrap_text=True, vertical="top")
-BOLD = Font(bold=True)
+BOLD = Font(name="Calibri", sz=11, bold=True)  # the body font, bold (a font without a name prints in a serif)
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 
 # Fills only reinforce the status word, which is always written.

@@ -9,6 +9,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from pipeline.export.cells import BOLD, put, save_workbook, set_widths, write_rows
+from pipeline.export.printing import draw_grid, fit_rows, set_page_setup
+from pipeline.export.text import sentence_case
 from pipeline.records import Accepted, Chase, Conflict, Rejected, ReturnLine, Stale
 
 ACCEPTED_HEADER = ("ID", "Owner", "Workbook", "What", "Value", "Reason", "Supersedes")
@@ -32,11 +34,16 @@ def write_collect_report(
     ws = wb.active
     ws.title = "Accepted"
     put(ws, 1, 1, title).font = BOLD
-    write_rows(ws, 3, list(ACCEPTED_HEADER), accepted)
-    set_widths(ws, [8, 22, 28, 18, 60, 40, 60])
+    write_rows(ws, 3, list(ACCEPTED_HEADER), [a._replace(what=sentence_case(a.what)) for a in accepted])
+    set_widths(ws, [8, 22, 28, 14, 60, 40, 60])
     sheets = (
         ("Rejected", ["ID", "Owner", "Workbook", "Column", "Value", "Why rejected"], rejected, [8, 22, 28, 22, 40, 60]),
-        ("Conflicts", ["ID", "What", "Owner", "Proposed", "Workbook"], conflicts, [8, 14, 22, 40, 28]),
+        (
+            "Conflicts",
+            ["ID", "What", "Owner", "Proposed", "Workbook"],
+            [c._replace(what=sentence_case(c.what)) for c in conflicts],
+            [8, 14, 22, 40, 28],
+        ),
         ("Stale", ["ID", "Owner", "Workbook", "Why"], stale, [8, 22, 28, 80]),
         ("Chase list", ["Owner", "Records", "Note"], chase, [30, 30, 60]),
         ("Returns", list(RETURNS_HEADER), returns, [28, 22, 14, 40, 80]),
@@ -45,4 +52,9 @@ def write_collect_report(
         sheet = wb.create_sheet(name)
         write_rows(sheet, 1, header, rows)
         set_widths(sheet, widths)
+    for sheet in wb.worksheets:
+        top = 3 if sheet.title == "Accepted" else 1
+        set_page_setup(sheet, footer=title, title_rows=(top, top))
+        fit_rows(sheet, top)
+        draw_grid(sheet, top)
     return save_workbook(wb, path)

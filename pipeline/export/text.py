@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from pipeline import words
 from pipeline.export.recordfile import rows_to_csv
 from pipeline.history import change_to_jsonable
 from pipeline.records import (
@@ -98,6 +99,88 @@ def change_detail(c: Change) -> str:
     return "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in c.detail.items() if v not in (None, [], ""))
 
 
+def sentence_case(text: str) -> str:
+    """Given words, return them with the first letter a capital ("in progress" -> "In progress")."""
+    return text[:1].upper() + text[1:]
+
+
+def status_word(value: str) -> str:
+    """Given a status value ("in_progress"), return its word in sentence case ("In progress")."""
+    return sentence_case(STATUS_WORDS.get(value, value.replace("_", " ")))
+
+
+def _timescale_sentence(c: TimescaleChanged) -> str:
+    from pipeline.meta import long_date
+
+    text = f"Timescale: {words.timescale_words(c.old)} → {words.timescale_words(c.new)}"
+    said = [f"now due {long_date(c.new.end)}"] if c.new.end else ["no date can be read from it"]
+    if c.days_slipped:
+        said.append(words.days_words(c.days_slipped))
+    since = c.days_slipped_since_original
+    if since and since != c.days_slipped and c.original_end:
+        said.append(f"{words.days_words(since)} than first planned ({long_date(c.original_end)})")
+    return f"{text} ({'; '.join(said)})"
+
+
+_FIELD_WORDS = {"recommendation": "Recommendation", "proposed_actions": "Proposed actions", "theme": "Theme"}
+
+
+def change_sentence(c: Change) -> str:
+    """Given a change, return it as a sentence for a sheet ("Owners: added Commissioning",
+    "Status: Ongoing → Delivered"); long texts go beside it (`change_texts`)."""
+    if isinstance(c, Added):
+        said = "Added to the plan"
+    elif isinstance(c, Removed):
+        said = "No longer in the plan"
+    elif isinstance(c, Renumbered):
+        said = f"Renumbered: was {c.old_id}"
+    elif isinstance(c, Split):
+        said = f"Split into {words.and_list(list(c.new_ids))}"
+    elif isinstance(c, Merged):
+        said = f"Merged from {words.and_list(list(c.old_ids))}"
+    elif isinstance(c, StatusChanged):
+        said = f"Status: {words.status_words(c.old)} → {words.status_words(c.new)}"
+        if c.old.rag != c.new.rag:
+            said += f" (RAG rating {c.old.rag or 'none'} → {c.new.rag or 'none'})"
+    elif isinstance(c, TimescaleChanged):
+        said = _timescale_sentence(c)
+    elif isinstance(c, OwnersChanged):
+        said = "Owners: " + _owner_words(c)
+    elif isinstance(c, ProgressChanged):
+        said = "Progress: new text" if c.old.strip() else "Progress: first reported"
+    elif c.field == "theme":
+        said = f"Theme: {c.old or 'none'} → {c.new or 'none'}"
+    else:
+        said = f"{_FIELD_WORDS.get(c.field, sentence_case(c.field.replace('_', ' ')))} reworded"
+    if getattr(c, "matched_by", "id") == "text":
+        said += " (found by its text)"
+    return said
+
+
+def change_texts(c: Change) -> tuple[str, str]:
+    """Given a change, return the texts to show beside its sentence: (now, before), each whole; empty where
+    the sentence says it all."""
+    if isinstance(c, Added):
+        return c.record.recommendation, ""
+    if isinstance(c, Removed):
+        return "", c.record.recommendation
+    if isinstance(c, (ProgressChanged, TextChanged)) and not (isinstance(c, TextChanged) and c.field == "theme"):
+        return c.new or "", c.old or ""
+    return "", ""
+
+
+def column_sentences(diff: Diff) -> list[str]:
+    """Given a diff, return the columns the plan gained or lost as sentences, by their printed headers."""
+    headers = {c.field: c.header for c in (*diff.old.columns, *diff.new.columns) if c.header}
+
+    def name(fld: str) -> str:
+        return headers.get(fld) or sentence_case(fld.replace("_", " "))
+
+    return [f"Column added: {name(f)}" for f in diff.columns_added] + [
+        f"Column removed: {name(f)}" for f in diff.columns_removed
+    ]
+
+
 def diff_to_text(diff: Diff) -> str:
     """Given a diff, return it grouped for a terminal: status, slipped, progress, owners, other, added, removed."""
     lines = [
@@ -159,7 +242,7 @@ def _owner_words(c: OwnersChanged) -> str:
         parts.append("added " + ", ".join(c.added))
     if c.removed:
         parts.append("removed " + ", ".join(c.removed))
-    return "; ".join(parts)
+    return "; ".join(parts) or "reworded"
 
 
 def diff_to_csv(diff: Diff) -> str:

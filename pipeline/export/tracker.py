@@ -1,8 +1,12 @@
-"""The master tracker workbook: Tracker, Changes, Summary (with a chart), Issues, About."""
+"""The master tracker workbook: Tracker, Changes, Summary (with a chart), Issues, About.
+
+Every sheet prints landscape on A4, one page wide, its header row on every page (pipeline.export.printing);
+every value is a word or a date a reader can use: no status values, markup or Python lists.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,13 +14,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from pipeline.export.cells import (
     BOLD,
     STATUS_FILLS,
-    WRAP,
     indent_actions,
     iso_date,
     put,
@@ -24,35 +28,60 @@ from pipeline.export.cells import (
     set_widths,
     write_rows,
 )
-from pipeline.export.text import change_detail, change_sides
+from pipeline.export.printing import (
+    draw_grid,
+    drop_empty_columns,
+    fit_rows,
+    footer_of,
+    reporting_line,
+    set_page_setup,
+)
+from pipeline.export.text import change_sentence, change_texts, column_sentences, sentence_case, status_word
 from pipeline.history import under_parents
+from pipeline.meta import long_date
 from pipeline.records import Diff, Flagged, Issue, Revision, ThemeCounts
 from pipeline.statuses import STATUS_WORDS
 
-TRACKER_COLUMNS = (
-    ("ID", 8),
-    ("Theme", 18),
-    ("Recommendation", 45),
-    ("Proposed actions", 60),
-    ("Owners", 22),
-    ("Timescale (as printed)", 16),
-    ("Due", 12),
-    ("Interpretation", 30),
-    ("Status (as printed)", 16),
-    ("Status (normalised)", 16),
-    ("RAG", 9),
-    ("Overdue", 9),
-    ("Slipped", 9),
-    ("Stale", 9),
-    ("Ongoing", 9),
-    ("Progress to date", 60),
-    ("Changed since (revision)", 12),
-    ("Pages", 8),
-)
+HEADER_ROW = 3  # on Tracker and Changes: rows 1 and 2 say what the sheet is and when
+STATUS = "Status"
+STATUS_PRINTED = "Status (as printed)"
 
 
 def _yes(flag: Any) -> str:
     return "Yes" if bool(flag) else "No"
+
+
+# Each column: header, width (characters) and the value it shows for a record.
+TRACKER_COLUMNS: tuple[tuple[str, float, Callable[[Flagged], Any]], ...] = (
+    ("ID", 6, lambda r: r.id),
+    ("Theme", 14, lambda r: r.theme or ""),
+    ("Recommendation", 30, lambda r: r.recommendation),
+    ("Proposed actions", 40, lambda r: r.proposed_actions),
+    ("Owners", 14, lambda r: "; ".join(r.owners)),
+    ("Timescale (as printed)", 11, lambda r: r.timescale),
+    ("Due date", 10.5, lambda r: iso_date(r.due)),
+    ("How the date was read", 16, lambda r: r.rule or ("could not be read" if r.timescale else "")),
+    (STATUS_PRINTED, 11, lambda r: r.status),
+    (STATUS, 11, lambda r: status_word(r.status_value)),
+    ("RAG rating", 7, lambda r: r.rag or ""),
+    ("Overdue", 8, lambda r: _yes(r.overdue)),
+    ("Slipped", 8, lambda r: _yes(r.slipped)),
+    ("No new progress", 9, lambda r: _yes(r.stale)),
+    ("Ongoing", 8, lambda r: _yes(r.ongoing)),
+    ("Progress to date", 50, lambda r: r.progress),
+    ("Last changed in", 8, lambda r: r.changed_in),
+    ("Source pages", 7, lambda r: ", ".join(str(p) for p in r.pages)),
+)
+# What each status word means, for the About sheet.
+STATUS_MEANINGS = {
+    "complete": "the plan reports it done (delivered, complete, achieved)",
+    "partly_complete": "some of it is done",
+    "in_progress": "under way (ongoing, on track, in progress)",
+    "not_started": "not yet begun",
+    "not_reported": "the plan gives no status for it",
+    "unknown": "a status the tracker cannot read: see the Issues sheet",
+}
+KIND_WORDS = {"pdf": "read from the plan's PDF", "owner-returns": "owners' returns, collected"}
 
 
 def write_tracker(
@@ -65,143 +94,164 @@ def write_tracker(
     issues: Sequence[Issue],
     as_of: date,
     store: str,
+    plan_name: str | None = None,
 ) -> tuple[Path, list[Issue]]:
-    """Write the master tracker for one revision; return its path and any issues met while writing."""
+    """Write the master tracker for one revision, its flags worked out at the reporting date `as_of`, the
+    plan called `plan_name` (default: its stored name); return its path and any issues met while writing."""
     notes: list[Issue] = []
     wb = Workbook()
     flagged = under_parents(flagged)
-    _tracker_sheet(wb, revision, flagged, as_of, notes)
+    name = plan_name or revision.plan
+    footer = footer_of(name, revision.label, revision.as_of)
+    _tracker_sheet(wb, revision, flagged, as_of, name, notes)
     _changes_sheet(wb, changes, notes)
     _summary_sheet(wb, summary)
-    issues_ws = wb.create_sheet("Issues")
-    write_rows(
-        issues_ws,
-        1,
-        ["Severity", "Record", "Field", "Message"],
-        [[i.severity, i.record or "", i.field or "", i.message] for i in issues],
-        notes,
-    )
-    set_widths(issues_ws, [10, 10, 14, 90])
-    _about_sheet(wb, revision, flagged, as_of, store, notes)
+    _issues_sheet(wb, issues, notes)
+    _about_sheet(wb, revision, flagged, as_of, store, name, notes)
+    for ws in wb.worksheets:
+        top = HEADER_ROW if ws.title in ("Tracker", "Changes") and ws.max_row >= HEADER_ROW else 1
+        set_page_setup(ws, footer=footer, title_rows=(top, top))
+        fit_rows(ws, top)
+        if ws.max_row > top:
+            draw_grid(ws, top)
     descriptions = [
         f"Bar chart of recommendations by status for each theme, revision {revision.label}: " + _chart_words(summary)
     ]
     return save_workbook(wb, path, descriptions), notes
 
 
-def _row(r: Flagged) -> list[Any]:
-    return [
-        r.id,
-        r.theme or "",
-        r.recommendation,
-        r.proposed_actions,
-        list(r.owners),
-        r.timescale,
-        iso_date(r.due),
-        r.rule or ("could not be read" if r.timescale else ""),
-        r.status,
-        STATUS_WORDS.get(r.status_value, r.status_value),
-        r.rag or "",
-        _yes(r.overdue),
-        _yes(r.slipped),
-        _yes(r.stale),
-        _yes(r.ongoing),
-        r.progress,
-        r.changed_in,
-        ", ".join(str(p) for p in r.pages),
-    ]
-
-
 def _tracker_sheet(
-    wb: Workbook, revision: Revision, flagged: Sequence[Flagged], as_of: date, notes: list[Issue]
+    wb: Workbook, revision: Revision, flagged: Sequence[Flagged], as_of: date, name: str, notes: list[Issue]
 ) -> None:
     """Sheet Tracker: one Excel Table, a row a record, status colours repeating the status word."""
     ws = wb.active
     ws.title = "Tracker"
-    title = f"{revision.plan}: revision {revision.label}" + (f" (as of {revision.as_of})" if revision.as_of else "")
-    put(ws, 1, 1, f"{title}. Flags as of {as_of.isoformat()}.").font = BOLD
-    rows = [_row(r) for r in flagged]
-    write_rows(ws, 3, [name for name, _ in TRACKER_COLUMNS], rows, notes)
-    set_widths(ws, [w for _, w in TRACKER_COLUMNS])
-    last = 3 + max(len(rows), 1)
-    table = Table(displayName="Tracker", ref=f"A3:R{last}")
+    put(ws, 1, 1, f"{name}: revision {revision.label}").font = BOLD
+    put(
+        ws,
+        2,
+        1,
+        reporting_line(as_of, revision.as_of) + " Overdue, slipped and no new progress are as at the reporting date.",
+    )
+    rows = [[value(r) for _, _, value in TRACKER_COLUMNS] for r in flagged]
+    columns, rows = drop_empty_columns([(n, w) for n, w, _ in TRACKER_COLUMNS], rows, keep=("ID", STATUS))
+    header = [n for n, _ in columns]
+    write_rows(ws, HEADER_ROW, header, rows, notes)
+    set_widths(ws, [w for _, w in columns])
+    last = HEADER_ROW + max(len(rows), 1)
+    table = Table(displayName="Tracker", ref=f"A{HEADER_ROW}:{get_column_letter(len(header))}{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)
-    ws.freeze_panes = "B4"
-    indent_actions(ws, flagged, first_row=4)
-    for i, r in enumerate(flagged, start=4):
+    ws.freeze_panes = f"B{HEADER_ROW + 1}"
+    indent_actions(ws, flagged, first_row=HEADER_ROW + 1)
+    status_columns = [header.index(n) + 1 for n in (STATUS_PRINTED, STATUS) if n in header]
+    for i, r in enumerate(flagged, start=HEADER_ROW + 1):
         fill = PatternFill("solid", fgColor=STATUS_FILLS.get(r.status_value, "FFFFFF"))
-        ws.cell(row=i, column=9).fill = fill
-        ws.cell(row=i, column=10).fill = fill
-    words = ",".join(STATUS_WORDS.values())
+        for j in status_columns:
+            ws.cell(row=i, column=j).fill = fill
+    words = ",".join(status_word(v) for v in STATUS_WORDS)
     dropdown = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True)
-    dropdown.error, dropdown.prompt = "Choose a status from the list", "Status (normalised)"
+    dropdown.error, dropdown.prompt = "Choose a status from the list", STATUS
     ws.add_data_validation(dropdown)
-    dropdown.add(f"J4:J{last}")
+    letter = get_column_letter(header.index(STATUS) + 1)
+    dropdown.add(f"{letter}{HEADER_ROW + 1}:{letter}{last}")
 
 
 def _about_sheet(
-    wb: Workbook, revision: Revision, flagged: Sequence[Flagged], as_of: date, store: str, notes: list[Issue]
+    wb: Workbook,
+    revision: Revision,
+    flagged: Sequence[Flagged],
+    as_of: date,
+    store: str,
+    name: str,
+    notes: list[Issue],
 ) -> None:
     """Sheet About: where the tracker came from, the status key, the flags and the timescale rules used."""
     about = wb.create_sheet("About")
     rules = sorted({r.rule for r in flagged if r.rule})
+    now = datetime.now()
     facts: list[list[Any]] = [
-        ["Plan", revision.plan],
+        ["Plan", name],
         ["Revision", revision.label],
-        ["As of (revision)", revision.as_of or "not printed"],
-        ["Flags as of", as_of.isoformat()],
+        ["Revision date", long_date(revision.as_of) or "not given"],
+        ["Reporting date", f"{long_date(as_of)} (the date the flags are worked out at)"],
         ["Source file", revision.source],
         ["Source SHA-256", revision.sha256],
-        ["Kind", revision.kind],
+        ["Made from", KIND_WORDS.get(revision.kind, revision.kind)],
         ["Store", store],
-        ["Generated at", datetime.now().isoformat(timespec="seconds")],
+        ["Written", f"{long_date(now.date())} at {now:%H:%M}"],
         ["", ""],
-        ["Status key", "Status (normalised) is always written as a word; the colour only repeats it."],
+        ["Status key", "The Status column always says the status in words; its colour only repeats it."],
+    ]
+    facts += [[status_word(value), STATUS_MEANINGS.get(value, "")] for value in STATUS_WORDS]
+    facts += [
+        ["", ""],
         [
             "Actions",
             "An ID such as R3.1 is one action of recommendation R3: its actions are listed together, indented.",
         ],
+        ["Overdue", "The due date has passed and the status is not complete (ongoing items never are)."],
+        ["Slipped", "The due date is later than the first one given."],
+        ["No new progress", "The same progress text in the last two revisions while not complete."],
+        ["Ongoing", "The timescale says the work continues, with no end date."],
     ]
-    facts += [[word, f"status value {value}"] for value, word in STATUS_WORDS.items()]
-    facts += [
-        ["", ""],
-        ["Flags", "Overdue: the due date has passed and the status is not complete (ongoing items never are)."],
-        [
-            "",
-            "Slipped: the due date is later than the first one given. Stale: the same progress text in the last two revisions while not complete.",
-        ],
-        ["", ""],
-        ["Timescale rules used", ""],
-    ]
-    facts += [["", rule] for rule in rules]
+    if rules:
+        facts += [["", ""], ["How dates were read", rules[0]]] + [["", rule] for rule in rules[1:]]
     write_rows(about, 1, ["About this tracker", ""], facts, notes)
     set_widths(about, [24, 110])
 
 
 def _changes_sheet(wb: Workbook, changes: Diff | None, notes: list[Issue]) -> None:
+    """Sheet Changes: each change since the revision before as a sentence, with the new and old texts beside it."""
     ws = wb.create_sheet("Changes")
     if changes is None:
         put(ws, 1, 1, "This is the first revision of the plan: there is nothing to compare it with.")
         return
     old, new = changes.old, changes.new
-    put(ws, 1, 1, f"Changes from {old.label} ({old.source}) to {new.label} ({new.source})").font = BOLD
-    rows: list[list[Any]] = [["", "column added", "", c, ""] for c in changes.columns_added]
-    rows += [["", "column removed", c, "", ""] for c in changes.columns_removed]
-    for c in changes.changes:
-        rows.append([c.id, c.change.replace("_", " "), *change_sides(c), change_detail(c)])
-    write_rows(ws, 3, ["ID", "Change", "Old", "New", "Detail"], rows, notes)
-    set_widths(ws, [8, 16, 50, 50, 50])
+    put(ws, 1, 1, f"Changes from revision {old.label} to revision {new.label}").font = BOLD
+    put(
+        ws,
+        2,
+        1,
+        f"Revision {old.label}: {long_date(old.as_of) or 'date not given'}; "
+        f"revision {new.label}: {long_date(new.as_of) or 'date not given'}.",
+    )
+    rows: list[list[Any]] = [["", said, "", ""] for said in column_sentences(changes)]
+    rows += [[c.id, change_sentence(c), *change_texts(c)] for c in changes.changes]
+    if not rows:
+        rows = [["", "No changes.", "", ""]]
+    write_rows(ws, HEADER_ROW, ["ID", "Change", "Now", "Before"], rows, notes)
+    set_widths(ws, [7, 45, 70, 70])
+    ws.freeze_panes = f"B{HEADER_ROW + 1}"
+
+
+def _issues_sheet(wb: Workbook, issues: Sequence[Issue], notes: list[Issue]) -> None:
+    """Sheet Issues: what the reading of the plan found wrong, in words."""
+    ws = wb.create_sheet("Issues")
+    rows = [
+        [sentence_case(i.severity), i.record or "", sentence_case((i.field or "").replace("_", " ")), i.message]
+        for i in issues
+    ]
+    columns = [("Severity", 10.0), ("ID", 8.0), ("Field", 16.0), ("Message", 90.0)]
+    if rows:
+        columns, rows = drop_empty_columns(columns, rows, keep=("Message",))
+    else:
+        rows = [["", "", "", "No issues found."]]
+    write_rows(ws, 1, [n for n, _ in columns], rows, notes)
+    set_widths(ws, [w for _, w in columns])
 
 
 def _summary_sheet(wb: Workbook, summary: Sequence[ThemeCounts]) -> None:
+    """Sheet Summary: recommendations by theme and status (statuses no record has left out), and a chart."""
     ws = wb.create_sheet("Summary")
-    header = ["Theme", *STATUS_WORDS.values()]
-    rows = [[t.theme, *(t.counts.get(v, 0) for v in STATUS_WORDS)] for t in summary]
+    columns: list[tuple[str, float]] = [("Theme", 40.0)] + [(status_word(v), 13.0) for v in STATUS_WORDS]
+    rows: list[list[Any]] = [[t.theme, *(t.counts.get(v, 0) for v in STATUS_WORDS)] for t in summary]
+    columns, rows = drop_empty_columns(columns, rows, keep=("Theme",))
+    header = [n for n, _ in columns]
     write_rows(ws, 1, header, rows)
-    set_widths(ws, [40, 12, 14, 12, 12, 13, 10])
+    set_widths(ws, [w for _, w in columns])
     body = len(rows) - 1  # without the Total row
-    if body < 1:
+    if body < 1 or len(header) < 2:
         return
     chart = BarChart()
     chart.type = "bar"
@@ -215,8 +265,6 @@ def _summary_sheet(wb: Workbook, summary: Sequence[ThemeCounts]) -> None:
     chart.set_categories(cats)
     chart.height, chart.width = 9, 20
     ws.add_chart(chart, f"A{len(rows) + 4}")
-    for cell in ws[1]:
-        cell.alignment = WRAP
 
 
 def _chart_words(summary: Sequence[ThemeCounts]) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 from pipeline.export.collect_report import write_collect_report
 from pipeline.isolation import Limits
+from pipeline.meta import long_date
 from pipeline.records import (
     Accepted,
     Chase,
@@ -40,6 +41,7 @@ from pipeline.update_round.returned_rows import (
     route_row,
     says_anything,
 )
+from pipeline.update_round.workbooks import is_open
 
 # One return gathered into a draft, as its source lists it: file name#return id.
 _SOURCE_ENTRY = re.compile(r"[^,#]+#[0-9a-f]{12}(?=,|$)")
@@ -115,7 +117,7 @@ def collect_returns(
         for i, wb in enumerate(returned)
     ]
     title = f"Collect report: {chosen.name}, returns against revision {base.label}" + (
-        f" -> draft {new_draft.label}" if new_draft else ""
+        f", gathered in draft revision {new_draft.label}" if new_draft else ""
     )
     path = write_collect_report(
         report,
@@ -152,7 +154,7 @@ def _collected_before(draft: Revision | None, previous: Iterable[Sequence[Update
     name#return): return id -> where it came from."""
     known = {e.rpartition("#")[2]: f"{e.rpartition('#')[0]} (collected before)" for e in _source_entries(draft)}
     for u in (u for ups in previous for u in ups):
-        known[u.source.rpartition("#")[2]] = f"{u.source.split('#')[0]} (collected {u.date})"
+        known[u.source.rpartition("#")[2]] = f"{u.source.split('#')[0]} (collected {long_date(u.date)})"
     return known
 
 
@@ -304,10 +306,12 @@ def _collect_once(
     ]
     returned_owners = {wb.owner for w, wb in enumerate(returned) if run.markers.get(w) != "edited"}
     returned_owners |= {u.owner for r in ordered for u in r.updates}
-    chase_keys = dict.fromkeys(k for r in base_records for k in r.owner_keys)
+    # Owners are chased for what their workbooks asked about: records neither complete nor closed.
+    closed = store.closures(chosen)
+    asked = [r for r in base_records if is_open(r, closed)]
     run.chase = [
-        Chase(k, ", ".join(r.id for r in base_records if k in r.owner_keys), "no workbook returned yet")
-        for k in chase_keys
+        Chase(k, ", ".join(r.id for r in asked if k in r.owner_keys), "no workbook returned yet")
+        for k in dict.fromkeys(k for r in asked for k in r.owner_keys)
         if k not in returned_owners
     ]
     if not fresh and draft is None:

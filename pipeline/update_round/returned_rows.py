@@ -25,7 +25,9 @@ from pipeline.export.owner_workbook import (
     marker_signature,
     row_print,
 )
+from pipeline.export.text import sentence_case
 from pipeline.matching import record_fingerprint, squash
+from pipeline.meta import long_date
 from pipeline.normalise import read_status, read_timescale
 from pipeline.records import Record, Update
 from pipeline.returns import ReturnedRow, ReturnedWorkbook
@@ -153,8 +155,8 @@ def same_update(a: Update, b: Update) -> bool:
 
 def described(update: Update) -> str:
     """Given an update, return where it came from and what it said, in one line for the report."""
-    said = "; ".join(f"{f} {getattr(update, f)!r}" for f in UPDATE_FIELDS if getattr(update, f))
-    return f"{update.source.split('#')[0]} (collected {update.date}): {said}"
+    said = "; ".join(f"{f}: “{getattr(update, f)}”" for f in UPDATE_FIELDS if getattr(update, f))
+    return f"{update.source.split('#')[0]} (collected {long_date(update.date)}): {sentence_case(said)}"
 
 
 def apply_update(

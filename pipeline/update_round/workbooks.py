@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import OutputError, PipelineError
 from pipeline.export.atomic import check_target
-from pipeline.export.owner_workbook import write_owner_workbook
+from pipeline.export.owner_workbook import ReturnTo, write_owner_workbook
 from pipeline.export.tracker import write_tracker
 from pipeline.history import diff, flags, held_by, owner_keys_of, status_by_theme
 from pipeline.ingest import load_history
+from pipeline.meta import contact_of, reporting_date
 from pipeline.owners import owner_files
-from pipeline.records import Issue, Plan, Revision
+from pipeline.records import Issue, Plan, Record, Revision
 from pipeline.returns import read_return
 from pipeline.settings import Settings, default_settings
 from pipeline.store import Store, describe_url
@@ -36,11 +39,16 @@ def make_tracker(
     plan: str | None = None,
     label: str | None = None,
     as_of: date | None = None,
+    meta: Mapping[str, Any] | None = None,
     include_drafts: bool = False,
 ) -> TrackerWritten:
-    """Write the master tracker for a revision (default: the latest); return where it went and its warnings."""
+    """Write the master tracker for a revision (default: the latest); return where it went and its warnings.
+
+    Its flags are worked out at the round's reporting date: `as_of`, else the meeting date in `meta` (the
+    round's meta settings, `pipeline.meta.load_meta`), else today; `meta`'s plan_name names the plan."""
+    meta = meta or {}
     chosen, revision = _chosen(store, plan, label, include_drafts)
-    as_of = as_of or date.today()
+    as_of = reporting_date(as_of, dict(meta))
     history = load_history(store, chosen, revision, include_drafts=include_drafts)
     flagged = flags(history, as_of)
     changes = diff(history, history.revisions[-2], revision) if len(history.revisions) > 1 else None
@@ -53,8 +61,9 @@ def make_tracker(
         issues=store.issues(revision),
         as_of=as_of,
         store=describe_url(store.url),
+        plan_name=meta.get("plan_name"),
     )
-    return TrackerWritten(path, revision, tuple(warnings))
+    return TrackerWritten(path, revision, tuple(warnings), as_of)
 
 
 def status_choices(settings: Settings) -> list[str]:
@@ -78,16 +87,50 @@ class TrackerWritten:
     path: Path
     revision: Revision
     warnings: tuple[Issue, ...] = ()
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
 class Written:
-    """The owner workbooks written: each owner key's file, the revision, and warnings met on the way (text
-    cut to fit a cell)."""
+    """The owner workbooks written: each owner key's file, the revision, warnings met on the way (text cut to
+    fit a cell), the reporting date they give and by when and to whom they go back."""
 
     files: tuple[tuple[str, Path], ...]
     revision: Revision
     warnings: tuple[Issue, ...] = ()
+    as_of: date | None = None
+    return_to: ReturnTo = field(default_factory=ReturnTo)
+
+
+def is_open(record: Record, closed: Collection[str]) -> bool:
+    """Whether owners are still asked about a record: not complete, and not agreed closed."""
+    return record.status.value != "complete" and record.id not in closed
+
+
+_CONTACT = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")
+
+
+def parse_contact(text: str) -> tuple[str, str]:
+    """Given a contact as typed ("Jane Smith, Policy Officer <jane.smith@kent.gov.uk>", or a name or an email
+    address alone), return (name, email); ValueError says what is wrong."""
+    text = " ".join(text.split())
+    m = _CONTACT.match(text)
+    if m:
+        return m.group("name").strip(" ,"), m.group("email")
+    if "<" in text or ">" in text:
+        raise ValueError(f'{text!r} is not a contact: write it as "Name <email@example.gov.uk>"')
+    return ("", text) if "@" in text and " " not in text else (text, "")
+
+
+def return_to_of(
+    meta: Mapping[str, Any], *, return_by: date | None = None, contact: tuple[str, str] | None = None
+) -> ReturnTo:
+    """Given the round's meta settings (`pipeline.meta.load_meta`) and what the command line gave (a date, a
+    (name, email) from `parse_contact`), return by when and to whom owners send their workbooks back: the
+    command line first, then the meta file."""
+    name, email = contact if contact else contact_of(dict(meta))
+    by = return_by or meta.get("return_by")
+    return ReturnTo(by if isinstance(by, date) else None, name, email)
 
 
 def make_owner_workbooks(
@@ -97,17 +140,29 @@ def make_owner_workbooks(
     plan: str | None = None,
     label: str | None = None,
     as_of: date | None = None,
+    meta: Mapping[str, Any] | None = None,
+    return_by: date | None = None,
+    contact: tuple[str, str] | None = None,
+    include_complete: bool = False,
     force: bool = False,
     settings: Settings | None = None,
 ) -> Written:
-    """Write one workbook per owner key for a revision, signed with the store's key; refuse to overwrite one
-    with input typed in unless `force`. The owners' status dropdown offers the words of `settings` (default:
-    the built-in ones)."""
+    """Write one workbook per owner key with open records (not complete, not closed) in a revision, signed
+    with the store's key; refuse to overwrite one with input typed in unless `force`.
+
+    The reporting date is `as_of`, else the meeting date in `meta` (`pipeline.meta.load_meta`), else today;
+    the return-by date and contact (name, email) are `return_by` and `contact`, else meta's. With
+    `include_complete`, each owner's complete or closed records are listed on a locked sheet for reference.
+    The owners' status dropdown offers the words of `settings` (default: the built-in ones)."""
     settings = settings or default_settings()
+    meta = meta or {}
     chosen, revision = _chosen(store, plan, label, False)
-    as_of = as_of or date.today()
+    as_of = reporting_date(as_of, dict(meta))
+    back = return_to_of(meta, return_by=return_by, contact=contact)
     closed = store.closures(chosen)  # agreed closed: nothing more to report
-    flagged = [f for f in flags(load_history(store, chosen, revision), as_of) if f.id not in closed]
+    every = flags(load_history(store, chosen, revision), as_of)
+    flagged = [f for f in every if is_open(f.record, closed)]
+    done = [f for f in every if not is_open(f.record, closed)] if include_complete else []
     keys = owner_keys_of(flagged)
     names = owner_files(keys)
     targets = [(key, outdir / names[key]) for key in keys]
@@ -132,9 +187,12 @@ def make_owner_workbooks(
                 status_choices=status_choices(settings),
                 as_of=as_of,
                 signing_key=signing_key,
+                completed=held_by(done, key),
+                return_to=back,
+                plan_name=meta.get("plan_name"),
             )
             warnings += cut
-    return Written(tuple(targets), revision, tuple(warnings))
+    return Written(tuple(targets), revision, tuple(warnings), as_of, back)
 
 
 @contextmanager
