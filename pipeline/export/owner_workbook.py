@@ -113,7 +113,7 @@ def instructions(back: ReturnTo, *, reporting: date, completed: bool) -> list[st
     lines = [
         "How to fill in this workbook",
         back.request(),
-        f"Reporting date: {long_date(reporting)}. Describe progress up to this date.",
+        f"Reporting date: {long_date(reporting)} (the date the plan's progress is reported at).",
         "",
         "1. The sheet 'Updates' lists the recommendations you are responsible for that are not yet complete.",
     ]
