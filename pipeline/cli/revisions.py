@@ -142,8 +142,8 @@ def ingest(
         raise failed[0][1]
     if any(not isinstance(done, PipelineError) and not done.already_stored for _, done in results):
         written = opened()
-        said = "created a new store at" if written.created else "stored in"
-        click.echo(f"{said} {describe_url(written.url)}")
+        if written.created:  # said once, when the store is made; after that the user knows where it is
+            click.echo(f"created a new store at {describe_url(written.url)}")
     for path, done in results:
         if not isinstance(done, PipelineError):
             _say_ingested(path, done)
