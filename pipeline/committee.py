@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ConfigError, PipelineError
 from pipeline.export.atomic import check_target
 from pipeline.export.paper import write_paper
 from pipeline.export.pdf import PDF_TIMEOUT, docx_to_pdf
@@ -15,7 +15,7 @@ from pipeline.export.template import read_template
 from pipeline.history import diff, diff_revisions, first_ends, flags, status_counts
 from pipeline.history import previous as previous_revision
 from pipeline.ingest import load_history
-from pipeline.meta import load_meta, reporting_date
+from pipeline.meta import check_meta, load_meta, reporting_date
 from pipeline.paper_content import gather_paper
 from pipeline.records import Diff, History, PaperContent, Plan, Record, Revision
 from pipeline.store import Store, describe_url
@@ -69,6 +69,7 @@ def build_paper(
     since: str | None = None,
     as_of: date | None = None,
     meta_path: Path | None = None,
+    meta: Mapping[str, Any] | None = None,
     template: Path | None = None,
     pdf: bool = False,
     include_drafts: bool = False,
@@ -77,10 +78,16 @@ def build_paper(
 ) -> tuple[Path, Path | None, list[str]]:
     """Write the committee paper for a revision; return the .docx, the .pdf (if asked for) and notes.
 
-    Every input is checked and both outputs are known to be writable paths before anything is written.
+    The meta settings come from a meta file (`meta_path`) or as they are (`meta`, e.g. a form's values, checked
+    as a file's are: `pipeline.meta.check_meta`); either is kept in the store with the plan once the paper is
+    written, so the next paper can start from it (`Store.last_paper_meta`). Every input is checked and both
+    outputs are known to be writable paths before anything is written.
     """
     say = progress or (lambda _step: None)
-    meta = load_meta(meta_path)
+    if meta_path is not None and meta is not None:
+        raise ConfigError(str(meta_path), "give the paper's meta settings as a file or as values, not both")
+    given = meta_path is not None or meta is not None
+    settings = load_meta(meta_path) if meta is None else check_meta(meta, "the paper's meta settings")
     if template is not None:
         read_template(template)
     check_target(out)
@@ -91,14 +98,16 @@ def build_paper(
     history = load_history(store, chosen, revision, include_drafts=include_drafts)
     before = store.revision(chosen, since, include_drafts=include_drafts) if since is not None else None
     previous = before or previous_revision(history, revision)
-    when = reporting_date(as_of, meta)
+    when = reporting_date(as_of, settings)
     say("gathering")
-    content = paper_content(store, history, previous, as_of=when, meta=meta)
+    content = paper_content(store, history, previous, as_of=when, meta=settings)
     say("writing the Word document")
     try:
-        docx, notes = write_paper(out, content, template, meta.get("styles"))
+        docx, notes = write_paper(out, content, template, settings.get("styles"))
     except (KeyError, ValueError) as error:
         raise PipelineError(str(template or out), f"cannot lay out the paper ({error})") from None
+    if given:
+        store.save_paper_meta(chosen.name, settings, revision=revision.label)
     made_pdf = None
     if pdf:
         say("converting to PDF with LibreOffice")

@@ -8,6 +8,8 @@ PipelineError                  exit code 2 unless a subclass says otherwise
  │    ├── NoTextLayerError     pages are images only: needs OCR
  │    ├── NoTableError         a readable PDF with no action-plan table in it
  │    ├── LimitError           over a time, memory, page or size limit (isolation.py)
+ │    ├── NoSourceError        the store keeps no copy of a revision's PDF to draw (page_images.py)
+ │    ├── NoPageError          a page the PDF does not have (page_images.py)
  │    └── WorkbookError        a returned owner workbook cannot be used (returns.py)
  ├── ConfigError               the configuration or meta file is unreadable, or a key has a wrong value
  ├── OutputError               an output cannot be written (or would replace a link, folder or device)

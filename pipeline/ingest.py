@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -143,6 +144,7 @@ def ingest_batch(
     limits: Limits | None = None,
     isolate: bool = True,
     on_extracted: Callable[[Path], None] | None = None,
+    on_page: Callable[[Path, int, int], None] | None = None,
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
 ) -> list[tuple[Path, Ingested | PipelineError]]:
@@ -150,18 +152,35 @@ def ingest_batch(
 
     A bad file is reported in the result and the batch carries on. `pages` and `tables` restrict where each
     file's plan is looked for (see `extract_plan`). `store` may be a function that opens it, called only when
-    a file has been read (so a batch of bad files makes no store).
+    a file has been read (so a batch of bad files makes no store). `on_page(file, pages done, pages in the
+    file)` is called as each page of a file is read, `on_extracted(file)` once a file is read (or refused);
+    with `jobs` above 1 both are called from several threads at once.
     """
     settings = settings or default_settings()
     limits = limits or Limits()
 
     def extract_one(path: Path) -> Extraction | PipelineError:
+        progress = (lambda done, total: on_page(path, done, total)) if on_page is not None else None
         try:
             if isolate:
                 return extract_isolated(
-                    path, password=password, settings=settings, limits=limits, pages=pages, tables=tables
+                    path,
+                    password=password,
+                    settings=settings,
+                    limits=limits,
+                    progress=progress,
+                    pages=pages,
+                    tables=tables,
                 )
-            return extract_plan(path, password=password, settings=settings, limits=limits, pages=pages, tables=tables)
+            return extract_plan(
+                path,
+                password=password,
+                settings=settings,
+                limits=limits,
+                progress=progress,
+                pages=pages,
+                tables=tables,
+            )
         except PipelineError as error:
             return error
         finally:
@@ -196,11 +215,13 @@ def ingest_extraction(
     revision_date: str | None = None,
     replace: bool = False,
 ) -> Ingested:
-    """Given a plan already extracted, store it as a revision; return what was stored and what changed.
+    """Given a plan already extracted from the PDF at `path`, store it as a revision, with the PDF's bytes (so
+    its pages can be drawn later); return what was stored and what changed.
     `revision_date` (YYYY-MM-DD): the date the revision stands at (default: a date printed in its title)."""
     source = extraction.source
     if label is not None and not label.strip():
         raise InputError(str(path), "the revision label is empty: give one such as 2016-q1, or none for r1, r2, …")
+    data, not_kept = read_again(path, source.sha256)
     when: str | None
     if revision_date:
         when = parse_revision_date(revision_date, str(path))
@@ -209,6 +230,8 @@ def ingest_extraction(
     existing = store.find_sha(source.sha256)
     if existing is not None and (label is None or label == existing.label) and (plan is None or plan == existing.plan):
         note = f"already stored as revision {existing.label} of plan {existing.plan!r}: nothing changed"
+        if data is not None and store.keep_source(Path(source.path).name, data):  # stored before PDFs were kept
+            note = f"already stored as revision {existing.label} of plan {existing.plan!r}: its PDF is now kept too"
         return Ingested(existing, extraction, note, True, None)
     closest: PlanMatch | None = None
     if plan is None:
@@ -230,6 +253,7 @@ def ingest_extraction(
             records=extraction.records,
             issues=extraction.issues,
             as_of=when,
+            source_bytes=data,
         )
         revision = store.add_revision(plan_name, label, new, replace=replace)
     except AlreadyStoredError as stored:
@@ -238,7 +262,21 @@ def ingest_extraction(
         return Ingested(existing, extraction, note, True, None)
     if not new_plan:
         closest = None
-    return Ingested(revision, extraction, note, False, diff_with_previous(store, revision), new_plan, closest)
+    return Ingested(
+        revision, extraction, note + not_kept, False, diff_with_previous(store, revision), new_plan, closest
+    )
+
+
+def read_again(path: str | Path, sha256: str) -> tuple[bytes | None, str]:
+    """Given the path of a PDF already read and the SHA-256 it was read with, return its bytes to keep in the
+    store; or None, and words to add to the note saying why not (it is gone, or changed since it was read)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return None, f"; its PDF was not kept ({error.strerror} when read again), so its pages cannot be shown"
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return None, "; its PDF was not kept (the file changed after it was read), so its pages cannot be shown"
+    return data, ""
 
 
 def load_history(store: Store, plan: Plan, upto: Revision | None = None, *, include_drafts: bool = False) -> History:

@@ -9,6 +9,7 @@ The tracker, the owner workbooks and the paper take the reporting date from the 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -64,20 +65,29 @@ def clean_meta_text(text: str) -> str:
 def load_meta(path: Path | None) -> dict[str, Any]:
     """Given the round's meta file (TOML, every key optional), return its settings: text cleaned, dates read.
 
-    A key of the wrong type, or a date that is not a real date, is a ConfigError naming the key.
+    An unknown key, a key of the wrong type, or a date that is not a real date is a ConfigError naming the key.
     """
     if path is None:
         return {}
-    meta = read_toml(path, "meta file")
-    unknown = sorted(set(meta) - set(META_KEYS))
+    return check_meta(read_toml(path, "meta file"), str(path), fix="fix it in the meta file")
+
+
+def check_meta(raw: Mapping[str, Any], where: str, *, fix: str = "") -> dict[str, Any]:
+    """Given meta settings as read (a meta file's table, or the values of a form), return them checked as a meta
+    file's are: text cleaned, dates read (a date, or text YYYY-MM-DD).
+
+    An unknown key, a key of the wrong type, or a date that is not a real date is a ConfigError naming `where`
+    and the key; `fix` ends its message, saying where to fix it ("fix it in the meta file").
+    """
+    unknown = sorted(set(raw) - set(META_KEYS))
     if unknown:
-        raise ConfigError(str(path), f"unknown keys {', '.join(unknown)} (known: {', '.join(META_KEYS)})")
+        raise ConfigError(where, f"unknown keys {', '.join(unknown)} (known: {', '.join(META_KEYS)})")
     out: dict[str, Any] = {}
-    for key, value in meta.items():
+    for key, value in raw.items():
         try:
             out[key] = _meta_value(key, value)
         except ValueError as error:
-            raise ConfigError(str(path), f"{key} {error}; fix it in the meta file") from None
+            raise ConfigError(where, f"{key} {error}" + (f"; {fix}" if fix else "")) from None
     return out
 
 

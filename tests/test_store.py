@@ -310,7 +310,7 @@ def test_a_store_made_by_the_version_before_is_upgraded(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{copy}")
     with store.engine.connect() as conn:
         version = conn.execute(sa.text("select value from meta where key='schema_version'")).scalar()
-    assert version == str(store_module.SCHEMA_VERSION) == "6"
+    assert version == str(store_module.SCHEMA_VERSION) == "7"
     assert len(store.signing_key()) == 32
     plan = store.resolve_plan(None)
     assert [r.label for r in store.revisions(plan)] == ["r1", "r2"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.records.plan import Issue, Record
@@ -66,7 +66,8 @@ class Revision:
 @dataclass(frozen=True, slots=True)
 class NewRevision:
     """A revision to store: where it came from (title, source file name, its SHA-256, pages), its columns,
-    records and issues, the date it is as of, and its kind ("pdf", "owner-returns")."""
+    records and issues, the date it is as of, its kind ("pdf", "owner-returns") and the bytes of the PDF it
+    was read from, kept in the store so its pages can be drawn (None: nothing to keep)."""
 
     title: str
     source: str
@@ -77,6 +78,7 @@ class NewRevision:
     issues: Sequence[Issue] = ()
     as_of: str | None = None
     kind: str = "pdf"
+    source_bytes: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,14 @@ a store that is not there yet, making nothing) and carries a version number;
 `schema.MIGRATIONS` holds the steps from each version to the next. Every write
 is one transaction: a failed ingest leaves no partial revision, and a removal
 takes a revision with everything built on it, logged in the `removals` table.
+The store also keeps each revision's PDF (once per SHA-256, until no revision
+is left that was read from it) and the meta settings of each committee paper.
 """
 
 from __future__ import annotations
 
-import functools
-import time
-from collections.abc import Callable, Iterator, Sequence
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from pipeline.records import Issue, NewRevision, Plan, Record, Revision
 from pipeline.records.store import LoggedRemoval, Removal
-from pipeline.store import removal, schema, writes
+from pipeline.store import paper_meta, removal, schema, source_files, writes
 from pipeline.store.connection import (
     DEFAULT_STORE,
     NO_STORE,
@@ -56,21 +57,6 @@ from pipeline.store.schema import (
 from pipeline.store.writes import new_id, now
 
 SCHEMA_LOCK = 0x61637469_6F6E  # PostgreSQL advisory lock held while the schema is created or upgraded
-
-
-def _retry_on_conflict(write: Callable[..., Revision]) -> Callable[..., Revision]:
-    """Retry a write that lost a race (a unique label, plan name or file taken a moment before by another run)."""
-
-    @functools.wraps(write)
-    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Revision:
-        for attempt in range(6):
-            try:
-                return write(self, *args, **kwargs)
-            except sa.exc.IntegrityError:
-                time.sleep(0.05 * (attempt + 1))
-        raise StoreError(describe_url(self.url), "another run kept writing the same revision: try again")
-
-    return wrapper
 
 
 class Store:
@@ -141,7 +127,7 @@ class Store:
                 # Several first runs at once on an empty database: one creates the tables, the others wait and
                 # then find them (CREATE TABLE IF NOT EXISTS alone races in PostgreSQL's catalogue).
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SCHEMA_LOCK)))
-            version = self._stored_version(conn)
+            version = schema.stored_version(conn, describe_url(self.url))
             if version == 0 and not self._create:
                 raise MissingStoreError(
                     describe_url(self.url), f"holds no actionplan store yet (no tables): {NO_STORE}"
@@ -160,25 +146,6 @@ class Store:
                 MIGRATIONS[version](conn)
                 version += 1
                 conn.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(version)))
-
-    def _stored_version(self, conn: Connection) -> int:
-        """Return the store's schema version (0 for an empty database); refuse a database that is not ours."""
-        found = set(sa.inspect(conn).get_table_names())
-        if "meta" in found and {"key", "value"} <= {c["name"] for c in sa.inspect(conn).get_columns("meta")}:
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
-            if row is not None:
-                return int(row[0])
-        clashing = sorted(found & set(metadata.tables))
-        # A SQLite file is one database, so anything in it is someone else's; a PostgreSQL database may be shared.
-        foreign = clashing or (sorted(found) if conn.dialect.name == "sqlite" else [])
-        if foreign:
-            listed = ", ".join(foreign[:6]) + (", …" if len(foreign) > 6 else "")
-            raise StoreError(
-                describe_url(self.url),
-                f"is a database that actionplan did not make (tables: {listed}; no schema version): refused, "
-                "nothing was changed; give --store a new file or an actionplan store",
-            )
-        return 0
 
     def signing_key(self) -> bytes:
         """Return the store's secret for signing owner workbooks (it never leaves the store)."""
@@ -277,7 +244,7 @@ class Store:
             ).all()
         return [Issue(r.severity, r.message, r.record, r.field) for r in rows]
 
-    @_retry_on_conflict
+    @writes.retry_on_conflict
     def add_revision(
         self,
         plan_name: str,
@@ -314,6 +281,8 @@ class Store:
             revision_id = writes.insert_revision(
                 conn, plan_id, chosen, new, draft=draft, base=base, add_records=self._insert_records
             )
+            if new.source_bytes is not None:
+                source_files.keep_source(conn, where, name=new.source, data=new.source_bytes, sha256=new.sha256)
             row = conn.execute(sa.select(revisions).where(revisions.c.id == revision_id)).one()
             return _revision(row, plan_name)
 
@@ -349,6 +318,38 @@ class Store:
         """Mark a revision as a draft or publish it."""
         with self._begin() as conn:
             conn.execute(sa.update(revisions).where(revisions.c.id == revision.id).values(draft=draft))
+
+    # ------------------------------------------------------------ source files and paper meta
+
+    def source_bytes(self, sha256: str) -> bytes | None:
+        """Given a revision's SHA-256, return the bytes of the PDF it was read from (None: not kept, as for
+        revisions stored before schema version 7)."""
+        with self._begin() as conn:
+            return source_files.read_source(conn, describe_url(self.url), sha256)
+
+    def keep_source(self, name: str, data: bytes) -> bool:
+        """Given the bytes of a PDF a stored revision was read from, keep them (once per SHA-256); return
+        whether they were new (False too when no revision was read from them: nothing is kept)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            with self._begin() as conn:
+                used = source_files.is_used(conn, sha256)
+                return used and source_files.keep_source(
+                    conn, describe_url(self.url), name=name, data=data, sha256=sha256
+                )
+        except sa.exc.IntegrityError:  # another run kept the same file a moment before
+            return False
+
+    def save_paper_meta(self, plan_name: str, meta: Mapping[str, Any], *, revision: str | None = None) -> None:
+        """Keep the meta settings a plan's committee paper was made with (`revision`: the label it reported on)."""
+        with self._begin() as conn:
+            paper_meta.save_paper_meta(conn, describe_url(self.url), plan_name, meta, revision=revision)
+
+    def last_paper_meta(self, plan_name: str) -> dict[str, Any] | None:
+        """Return the meta settings the plan's last paper was made with, dates as dates, as
+        `pipeline.meta.load_meta` gives them (None when none was kept, or there is no such plan)."""
+        with self._begin() as conn:
+            return paper_meta.last_paper_meta(conn, plan_name)
 
     # ------------------------------------------------------------ removals
 

@@ -12,9 +12,10 @@ from sqlalchemy.engine import Connection
 from pipeline.records import Plan, Revision
 from pipeline.records.store import Closure, LoggedRemoval, Removal
 from pipeline.store.connection import StoreError
+from pipeline.store.paper_meta import last_paper_meta_of, meta_to_json
 from pipeline.store.rows import _revision, order_revisions
-from pipeline.store.schema import closures, issues, plans, records, removals, revisions
-from pipeline.store.writes import now
+from pipeline.store.schema import closures, issues, paper_metas, plans, records, removals, revisions
+from pipeline.store.writes import drop_unused_sources, now
 
 
 def find_removal(conn: Connection, where: str, plan: Plan, label: str | None) -> Removal:
@@ -67,8 +68,8 @@ def _built_on(asked: Revision, stored: Sequence[Revision]) -> list[Revision]:
 
 
 def delete_removal(conn: Connection, removal: Removal) -> None:
-    """Delete what `removal` lists (records, issues, revisions, closures, and the plan when it goes) and log
-    each plan, revision and closure removed."""
+    """Delete what `removal` lists (records, issues, revisions, closures, and the plan with its papers' meta
+    when it goes), and the kept PDFs no revision left was read from; log each plan, revision and closure removed."""
     ids = [r.id for r in removal.revisions]
     when = now()
     log: list[dict[str, Any]] = [
@@ -104,22 +105,20 @@ def delete_removal(conn: Connection, removal: Removal) -> None:
     conn.execute(sa.delete(records).where(records.c.revision_id.in_(ids)))
     conn.execute(sa.delete(issues).where(issues.c.revision_id.in_(ids)))
     conn.execute(sa.delete(revisions).where(revisions.c.id.in_(ids)))
+    drop_unused_sources(conn, [r.sha256 for r in removal.revisions])
     for c in removal.closures:
         conn.execute(
             sa.delete(closures).where(closures.c.plan_id == removal.plan.id, closures.c.record_id == c.record_id)
         )
     if removal.plan_removed:
         created = conn.execute(sa.select(plans.c.created_at).where(plans.c.id == removal.plan.id)).scalar()
+        held: dict[str, Any] = {"created_at": created, "revisions": len(ids)}
+        paper = last_paper_meta_of(conn, removal.plan.id)
+        if paper is not None:
+            held["paper_meta"] = meta_to_json(paper)
+        conn.execute(sa.delete(paper_metas).where(paper_metas.c.plan_id == removal.plan.id))
         conn.execute(sa.delete(plans).where(plans.c.id == removal.plan.id))
-        log.append(
-            {
-                "removed_at": when,
-                "plan": removal.plan.name,
-                "kind": "plan",
-                "label": None,
-                "held": {"created_at": created, "revisions": len(ids)},
-            }
-        )
+        log.append({"removed_at": when, "plan": removal.plan.name, "kind": "plan", "label": None, "held": held})
     conn.execute(sa.insert(removals), log)
 
 

@@ -8,7 +8,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 6
+from pipeline.store.connection import StoreError
+
+SCHEMA_VERSION = 7
 SIGNING_KEY = "signing_key"  # meta key of the secret that signs owner workbooks
 
 metadata = sa.MetaData()
@@ -104,6 +106,29 @@ removals = sa.Table(
     sa.Column("held", sa.JSON, nullable=False),
 )
 
+# The PDF each revision was read from, once per SHA-256 however many revisions or plans share it, so its pages
+# can be drawn after the file itself is gone.
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("bytes", sa.LargeBinary, nullable=False),
+    sa.Column("stored_at", sa.String(40), nullable=False),
+)
+
+# The meta settings each committee paper was made with (dates as ISO text), so the next one starts from them.
+paper_metas = sa.Table(
+    "paper_metas",
+    metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("revision_label", sa.String(100)),
+    sa.Column("meta", sa.JSON, nullable=False),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+)
+
 
 def _v1_to_v2(conn: Connection) -> None:
     """Version 2: owner returns (a draft revision's base, and each record's accepted updates)."""
@@ -133,6 +158,32 @@ def _v5_to_v6(conn: Connection) -> None:
     metadata.create_all(conn, tables=[removals])
 
 
+def _v6_to_v7(conn: Connection) -> None:
+    """Version 7: the PDF of each revision stored from now on (those stored before keep none), and the meta
+    settings each committee paper is made with."""
+    metadata.create_all(conn, tables=[sources, paper_metas])
+
+
+def stored_version(conn: Connection, where: str) -> int:
+    """Return the store's schema version (0 for an empty database); refuse a database that is not ours."""
+    found = set(sa.inspect(conn).get_table_names())
+    if "meta" in found and {"key", "value"} <= {c["name"] for c in sa.inspect(conn).get_columns("meta")}:
+        row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+        if row is not None:
+            return int(row[0])
+    clashing = sorted(found & set(metadata.tables))
+    # A SQLite file is one database, so anything in it is someone else's; a PostgreSQL database may be shared.
+    foreign = clashing or (sorted(found) if conn.dialect.name == "sqlite" else [])
+    if foreign:
+        listed = ", ".join(foreign[:6]) + (", …" if len(foreign) > 6 else "")
+        raise StoreError(
+            where,
+            f"is a database that actionplan did not make (tables: {listed}; no schema version): refused, "
+            "nothing was changed; give --store a new file or an actionplan store",
+        )
+    return 0
+
+
 def add_signing_key(conn: Connection) -> None:
     if conn.execute(sa.select(meta.c.key).where(meta.c.key == SIGNING_KEY)).first() is None:
         conn.execute(sa.insert(meta).values(key=SIGNING_KEY, value=secrets.token_hex(32)))
@@ -145,4 +196,5 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _v3_to_v4,
     4: _v4_to_v5,
     5: _v5_to_v6,
+    6: _v6_to_v7,
 }

@@ -4,17 +4,36 @@ and issues."""
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pipeline.records import NewRevision, Record
-from pipeline.store.connection import AlreadyStoredError, ChangedMeanwhileError, StoreError
+from pipeline.store.connection import AlreadyStoredError, ChangedMeanwhileError, StoreError, describe_url
 from pipeline.store.rows import _record_row, _revision
-from pipeline.store.schema import issues, records, revisions
+from pipeline.store.schema import issues, records, revisions, sources
+
+Written = TypeVar("Written")
+
+
+def retry_on_conflict(write: Callable[..., Written]) -> Callable[..., Written]:
+    """Retry a write that lost a race (a unique label, plan name or file taken a moment before by another run)."""
+
+    @functools.wraps(write)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Written:
+        for attempt in range(6):
+            try:
+                return write(self, *args, **kwargs)
+            except sa.exc.IntegrityError:
+                time.sleep(0.05 * (attempt + 1))
+        raise StoreError(describe_url(self.url), "another run kept writing the same revision: try again")
+
+    return wrapper
 
 
 def now() -> str:
@@ -67,6 +86,8 @@ def free_label(
         conn.execute(sa.delete(records).where(records.c.revision_id == taken[label].id))
         conn.execute(sa.delete(issues).where(issues.c.revision_id == taken[label].id))
         conn.execute(sa.delete(revisions).where(revisions.c.id == taken[label].id))
+        if taken[label].sha256 != sha256:
+            drop_unused_sources(conn, [taken[label].sha256])
     return label
 
 
@@ -121,3 +142,11 @@ def insert_records(conn: Connection, revision_id: int, new_records: Sequence[Rec
     """Insert a revision's records in their printed order."""
     if new_records:
         conn.execute(sa.insert(records), [_record_row(revision_id, i, r) for i, r in enumerate(new_records)])
+
+
+def drop_unused_sources(conn: Connection, shas: Sequence[str]) -> None:
+    """Drop the kept files of these SHA-256s that no stored revision was read from any more."""
+    if not shas:
+        return
+    used = sa.select(revisions.c.id).where(revisions.c.sha256 == sources.c.sha256).exists()
+    conn.execute(sa.delete(sources).where(sources.c.sha256.in_(sorted(set(shas))), ~used))
