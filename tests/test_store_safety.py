@@ -196,7 +196,7 @@ def test_a_file_that_starts_a_new_plan_says_which_plan_it_came_closest_to(tmp_pa
     pdf = _partly_the_2015_plan(tmp_path)
     out = cli("ingest", str(pdf), "--store", store)
     assert out.exit_code == 0, out.output
-    lines = out.stdout.splitlines()
+    lines = ["", *out.stdout.splitlines()]  # the store is named only when it is made: none here
     new = "Adult Social Care Scrutiny: Action Plan"
     assert lines[1].startswith(
         f"{pdf}: starts a new plan {new!r}, named from its title (closest stored plan: {PLAN!r}, "
