@@ -7,7 +7,7 @@ round) and `paper` (the committee paper).
 
 from __future__ import annotations
 
-from pipeline.cli import paper, reading, remove, revisions, workbooks  # noqa: F401  (each registers its commands)
+from pipeline.cli import paper, reading, remove, revisions, serve, workbooks  # noqa: F401  (each registers its commands)
 from pipeline.cli.base import main
 
 __all__ = ["main"]
