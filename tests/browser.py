@@ -79,6 +79,9 @@ def live_server(store: Path, *extra: str) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        reader.join(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
