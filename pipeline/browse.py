@@ -12,20 +12,18 @@ The web app (`pipeline.web`) renders these; a command could print them.
 from __future__ import annotations
 
 import math
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from pipeline.history import flags, owner_keys_of, record_history, status_counts
 from pipeline.ingest import diff_between, load_history
-from pipeline.meta import long_date
 from pipeline.page_images import pdf_revision
 from pipeline.records import Diff, Extraction, Flagged, HistoryRow, Issue, Plan, Record, Revision, Source
-from pipeline.statuses import STATUS_WORDS, VALUES
+from pipeline.statuses import VALUES
 from pipeline.store import Store, StoreError, describe_url
 from pipeline.update_round.workbooks import is_open
-from pipeline.words import CHANGE_GROUPS, and_list, change_sentence
+from pipeline.words import CHANGE_GROUPS, and_list, change_sentence, no_progress_words, overdue_words, slipped_words
 
 PER_PAGE = 50  # records on one page of a plan's records
 # The flags a record can carry, by name, with the word every screen shows for each.
@@ -271,31 +269,15 @@ def browse_records(
 
 def flag_reasons(f: Flagged, closed: str | None = None) -> tuple[FlagReason, ...]:
     """Given a flagged record (and where the committee agreed to close it), return its flags, each with why."""
-    status = STATUS_WORDS.get(f.status_value, "not reported")
     out = []
     if closed:
         out.append(FlagReason("closed", FLAG_WORDS["closed"], f"The committee agreed to close it: {closed}."))
     if f.overdue:
-        out.append(FlagReason("overdue", FLAG_WORDS["overdue"], f"Due {long_date(f.due)} and still {status}."))
+        out.append(FlagReason("overdue", FLAG_WORDS["overdue"], overdue_words(f.due, f.status_value)))
     if f.slipped:
-        out.append(
-            FlagReason(
-                "slipped",
-                FLAG_WORDS["slipped"],
-                f"First due {long_date(f.original_due)}, now due {long_date(f.due)}.",
-            )
-        )
+        out.append(FlagReason("slipped", FLAG_WORDS["slipped"], slipped_words(f.original_due, f.due)))
     if f.stale:
-        times = f.unchanged_for + 1
-        out.append(
-            FlagReason(
-                "stale",
-                FLAG_WORDS["stale"],
-                f"The same progress text in the last {times} revisions, and not complete."
-                if times > 1
-                else "The same progress text as the revision before, and not complete.",
-            )
-        )
+        out.append(FlagReason("stale", FLAG_WORDS["stale"], no_progress_words(f.unchanged_for)))
     if f.status_value == "not_reported":
         out.append(FlagReason("not_reported", "No status", "The plan gives no status for it."))
     return tuple(out)
@@ -363,11 +345,6 @@ def round_overview(store: Store, plan: Plan, *, as_of: date | None = None) -> Ro
     owners = owner_keys_of([f for f in flagged if is_open(f.record, closed)])
     drafts = tuple(r for r in store.revisions(plan, include_drafts=True) if r.draft)
     return RoundOverview(plan, latest, tuple(owners), drafts)
-
-
-def can_make_pdf() -> bool:
-    """Whether LibreOffice is installed, so the paper can be written as PDF too."""
-    return bool(shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 def closable(store: Store, plan: Plan) -> tuple[Record, ...]:

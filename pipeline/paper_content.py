@@ -33,8 +33,11 @@ from pipeline.words import (
     clean_title,
     document_words,
     month_year,
+    no_progress_words,
+    overdue_words,
     plural,
     revision_words,
+    slipped_words,
     summarise,
 )
 
@@ -211,13 +214,13 @@ def _attention(open_flagged: Sequence[Flagged]) -> tuple[Attention, ...]:
     for f in open_flagged:
         why = []
         if f.overdue:
-            why.append(f"Overdue: due {long_date(f.due)} and {STATUS_WORDS.get(f.status_value, 'not reported')}.")
+            why.append("Overdue. " + overdue_words(f.due, f.status_value))
         if f.slipped and f.original_due:
-            why.append(f"Slipped: first due {long_date(f.original_due)}, now {long_date(f.due)}.")
+            why.append("Slipped. " + slipped_words(f.original_due, f.due))
         if f.status_value == "not_reported":
             why.append("No status reported.")
         if f.unchanged_for >= QUIET_REPORTS:
-            why.append(f"No new progress in the last {f.unchanged_for} reports.")
+            why.append(no_progress_words(f.unchanged_for))
         if why:
             out.append(
                 Attention(

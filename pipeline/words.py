@@ -156,6 +156,27 @@ def change_sentence(c: Change) -> str:
     return f"{c.id}: changed."
 
 
+# How each kind of revision came to be, in words (tracker About sheet, web pages).
+KIND_WORDS = {"pdf": "read from the plan's PDF", "owner-returns": "owners' returns, collected"}
+
+
+def overdue_words(due: str | None, status_value: str) -> str:
+    """Why a record is overdue ("Due 31 May 2016 and still in progress.")."""
+    return f"Due {long_date(due)} and still {STATUS_WORDS.get(status_value, 'not reported')}."
+
+
+def slipped_words(original_due: str | None, due: str | None) -> str:
+    """Why a record has slipped ("First due 30 April 2015, now due 31 May 2016.")."""
+    return f"First due {long_date(original_due)}, now due {long_date(due)}."
+
+
+def no_progress_words(unchanged_for: int) -> str:
+    """Why a record shows no new progress, given the reports in a row that brought none."""
+    if unchanged_for <= 1:
+        return "The same progress text as the revision before, and not complete."
+    return f"No new progress in the last {unchanged_for} reports."
+
+
 # The groups of the paper's changes section, in order: a heading and the kinds of change under it.
 CHANGE_GROUPS: tuple[tuple[str, tuple[type, ...]], ...] = (
     ("Status changes", (StatusChanged,)),

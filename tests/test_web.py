@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import zipfile
@@ -260,6 +261,40 @@ def test_returned_workbooks_are_collected_then_approved(writer: TestClient) -> N
     store = store_of(writer)
     latest = store.revision(store.resolve_plan(PLAN), None)
     assert latest.kind == "owner-returns" and not latest.draft
+
+
+def test_two_collects_at_once_keep_both_owners_updates(writer: TestClient) -> None:
+    """Two officers send back two owners' workbooks at the same moment: the draft keeps both updates."""
+    answers = {
+        "Procurement": ("R24", "Procurement: the register is published."),
+        "Commissioning": ("R19", "Commissioning: the new owner has met the team."),
+    }
+    filled = {}
+    for owner, (ident, text) in answers.items():
+        book = writer.get(f"/plans/1/round/workbooks?owner={owner}").content
+        filled[owner] = _fill(book, {ident: {"Progress update": text}})
+    token = csrf_of(writer, "/plans/1/round")
+    start = threading.Barrier(len(filled))
+    said: dict[str, str] = {}
+
+    def send(owner: str) -> None:
+        start.wait()
+        files = [("returns", (f"{owner.lower()}.xlsx", filled[owner], "application/octet-stream"))]
+        response = writer.post("/plans/1/round/collect", data={"csrf_token": token}, files=files)
+        said[owner] = f"{response.status_code} {response.text}"
+
+    threads = [threading.Thread(target=send, args=(owner,)) for owner in filled]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert all(text.startswith("200 ") for text in said.values()), said
+    store = store_of(writer)
+    plan = store.resolve_plan(PLAN)
+    draft = next(r for r in store.revisions(plan, include_drafts=True) if r.draft)
+    progress = {r.id: r.progress for r in store.records(draft)}
+    for ident, text in answers.values():
+        assert text in progress[ident], ident
 
 
 def test_the_paper_form_returns_a_docx_and_is_filled_in_next_time(writer: TestClient) -> None:

@@ -53,9 +53,14 @@ def _start_in_own_group(command: list[str], output: IO[bytes]) -> subprocess.Pop
     return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output, stderr=output, start_new_session=True)
 
 
+def find_soffice() -> str | None:
+    """LibreOffice's command, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def docx_to_pdf(docx: Path, pdf: Path, timeout: float = PDF_TIMEOUT) -> Path:
     """Given a .docx, write its PDF to `pdf` (atomically) and return it; stop LibreOffice after `timeout` seconds."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = find_soffice()
     if soffice is None:
         raise MissingToolError(
             str(docx),

@@ -41,6 +41,7 @@ from pipeline.history import under_parents
 from pipeline.meta import long_date
 from pipeline.records import Diff, Flagged, Issue, Revision, ThemeCounts
 from pipeline.statuses import STATUS_WORDS
+from pipeline.words import KIND_WORDS
 
 HEADER_ROW = 3  # on Tracker and Changes: rows 1 and 2 say what the sheet is and when
 STATUS = "Status"
@@ -81,7 +82,6 @@ STATUS_MEANINGS = {
     "not_reported": "the plan gives no status for it",
     "unknown": "a status the tracker cannot read: see the Issues sheet",
 }
-KIND_WORDS = {"pdf": "read from the plan's PDF", "owner-returns": "owners' returns, collected"}
 
 
 def write_tracker(

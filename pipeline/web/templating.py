@@ -21,10 +21,9 @@ def make_templates() -> jinja2.Environment:
     """Return the Jinja2 environment of the app's templates: autoescaped, strict about missing names."""
     from pipeline.browse import days_slipped
     from pipeline.export.text import counts_to_text, sentence_case, status_word
-    from pipeline.export.tracker import KIND_WORDS
     from pipeline.ingest import revision_date_words
     from pipeline.meta import long_date
-    from pipeline.words import plural, status_words, summarise
+    from pipeline.words import KIND_WORDS, plural, status_words, summarise
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),

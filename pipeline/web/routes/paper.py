@@ -44,7 +44,8 @@ def _render_paper(
     error: str | None = None,
     close_error: str | None = None,
 ) -> Response:
-    from pipeline.browse import can_make_pdf, closable
+    from pipeline.browse import closable
+    from pipeline.export.pdf import find_soffice
 
     store = store_of(request)
     if values is None:
@@ -57,7 +58,7 @@ def _render_paper(
         fields=meta_fields(),
         values=values,
         revisions=store.revisions(plan, include_drafts=True),
-        can_pdf=can_make_pdf(),
+        can_pdf=find_soffice() is not None,
         closable=closable(store, plan),
         closed=store.closures(plan),
         error=error,
