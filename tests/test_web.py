@@ -321,6 +321,28 @@ def test_the_paper_form_returns_a_docx_and_is_filled_in_next_time(writer: TestCl
     assert bad.status_code == 400 and "meeting_date" in bad.text and "is not a date" in bad.text
 
 
+def test_the_paper_form_takes_a_council_template_and_refuses_a_bad_one(writer: TestClient) -> None:
+    import docx
+    from docx.shared import Cm
+
+    council = docx.Document()
+    council.sections[0].left_margin = Cm(3.2)
+    council.sections[0].header.paragraphs[0].text = "Kent County Council"
+    sent = io.BytesIO()
+    council.save(sent)
+    token = csrf_of(writer, "/plans/1/paper")
+    form = {"csrf_token": token, "format": "docx"}
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = writer.post("/plans/1/paper", data=form, files={"template": ("council.docx", sent.getvalue(), kind)})
+    assert response.status_code == 200, response.text[:2000]
+    paper = docx.Document(io.BytesIO(response.content))
+    margin = paper.sections[0].left_margin
+    assert margin is not None and abs(margin - Cm(3.2)) < Cm(0.01)  # Word keeps twips
+    assert paper.sections[0].header.paragraphs[0].text == "Kent County Council"
+    bad = writer.post("/plans/1/paper", data=form, files={"template": ("council.docx", b"%PDF-1.4 not word", kind)})
+    assert bad.status_code == 400 and "is a PDF, not a Word .docx template" in bad.text and "/tmp" not in bad.text
+
+
 def test_the_paper_comes_as_pdf_too(writer: TestClient) -> None:
     require_tool("soffice")
     token = csrf_of(writer, "/plans/1/paper")

@@ -27,7 +27,9 @@ from pipeline.web.state import (
     form_text,
     not_found,
     render,
+    save_uploads,
     store_of,
+    uploads_of,
     url_path,
     web_of,
 )
@@ -102,9 +104,11 @@ async def paper_post(request: Request, form: FormData) -> Response:
     folder = web_of(request).scratch()
     out = folder / "committee-paper.docx"
     try:
+        sent = await save_uploads(uploads_of(form, "template")[:1], folder, suffix=".docx")
+        template = sent[0][1] if sent else None  # checked by build_paper as the CLI's --template is
         docx, pdf, _notes = await run_in_threadpool(
             build_paper, store, out, plan=plan.name, label=label, since=since, meta=meta, pdf=as_pdf,
-            include_drafts=drafts,
+            include_drafts=drafts, template=template,
         )  # fmt: skip
         written = pdf if as_pdf and pdf is not None else docx
         data = written.read_bytes()
