@@ -253,6 +253,7 @@ def ingest_extraction(
             records=extraction.records,
             issues=extraction.issues,
             as_of=when,
+            kind=source.format,  # "pdf", "docx" or "pdf+ocr": how the revision was read
             source_bytes=data,
         )
         revision = store.add_revision(plan_name, label, new, replace=replace)

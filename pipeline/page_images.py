@@ -86,7 +86,7 @@ def pdf_revision(store: Store, revision: Revision) -> Revision:
     the revision they were collected against (whose records they copy, boxes and all)."""
     found = revision
     for _ in range(MAX_BASES):
-        if found.kind == "pdf" or found.base is None:
+        if found.kind != "owner-returns" or found.base is None:  # read from its own file (PDF, Word, scan)
             return found
         found = store.revision(store.resolve_plan(found.plan), found.base, include_drafts=True)
     raise NoSourceError(revision.source, f"revision {revision.label} is built on too many others to find its PDF")

@@ -157,7 +157,12 @@ def change_sentence(c: Change) -> str:
 
 
 # How each kind of revision came to be, in words (tracker About sheet, web pages).
-KIND_WORDS = {"pdf": "read from the plan's PDF", "owner-returns": "owners' returns, collected"}
+KIND_WORDS = {
+    "pdf": "read from the plan's PDF",
+    "docx": "read from the plan's Word document",
+    "pdf+ocr": "recognised (OCR) from a scanned PDF",
+    "owner-returns": "owners' returns, collected",
+}
 
 
 def overdue_words(due: str | None, status_value: str) -> str:

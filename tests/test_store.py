@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import shutil
 import threading
@@ -19,11 +20,11 @@ from click.testing import CliRunner
 from pipeline import store as store_module
 from pipeline.cli import main
 from pipeline.errors import PipelineError
-from pipeline.ingest import diff_between, history_of, ingest_file, revision_date_from_title
+from pipeline.ingest import diff_between, history_of, ingest_extraction, ingest_file, revision_date_from_title
 from pipeline.records import NewRevision, Removed
 from pipeline.store import Store, metadata
 from pipeline.views import diff_to_jsonable, flags_frame, history_frame
-from tests.conftest import DATA
+from tests.conftest import DATA, shared_extraction
 from tests.renderings import STANDARD, Variant, render
 
 REVISIONS = ["kcc-2014", "kcc-2015", "kcc-2015q4"]
@@ -231,6 +232,8 @@ def test_schema_version_and_migration_path(tmp_path: Path, monkeypatch: pytest.M
     with engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE revisions DROP COLUMN base_label"))
         conn.execute(sa.text("ALTER TABLE records DROP COLUMN updates"))
+        for column in ("table_row", "confidence", "cell_confidence"):
+            conn.execute(sa.text(f"ALTER TABLE records DROP COLUMN {column}"))
         conn.execute(sa.text("DROP TABLE closures"))
         conn.execute(sa.text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
@@ -310,13 +313,38 @@ def test_a_store_made_by_the_version_before_is_upgraded(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{copy}")
     with store.engine.connect() as conn:
         version = conn.execute(sa.text("select value from meta where key='schema_version'")).scalar()
-    assert version == str(store_module.SCHEMA_VERSION) == "7"
+    assert version == str(store_module.SCHEMA_VERSION) == "8"
     assert len(store.signing_key()) == 32
     plan = store.resolve_plan(None)
     assert [r.label for r in store.revisions(plan)] == ["r1", "r2"]
     assert len(store.records(store.revision(plan, "r2"))) == 27
     done = ingest_file(store, DATA / "kcc-2015q4.pdf")
     assert done.revision.label == "r3" and done.diff is not None and done.diff.changes
+    store.close()
+
+
+def test_a_store_made_by_version_7_is_upgraded_and_keeps_where_records_were_read(tmp_path: Path) -> None:
+    # tests/data/stores/store-v7.db was written by the code of schema version 7: see its README.
+    copy = tmp_path / "store-v7.db"
+    shutil.copy(DATA / "stores" / "store-v7.db", copy)
+    store = Store(f"sqlite:///{copy}")
+    plan = store.resolve_plan(None)
+    old = store.records(store.revision(plan, "r2"))
+    assert len(old) == 27 and all(r.table_row is None and r.confidence is None and not r.cell_confidence for r in old)
+    assert [r.kind for r in store.revisions(plan)] == ["pdf", "pdf"]
+    read = shared_extraction(DATA / "kcc-2015q4.pdf")
+    as_if_scanned = dataclasses.replace(
+        read,
+        source=dataclasses.replace(read.source, format="pdf+ocr", sha256="f" * 64),
+        records=tuple(
+            dataclasses.replace(r, confidence=0.91, cell_confidence={"progress": 0.91, "status": 0.99})
+            for r in read.records
+        ),
+    )
+    done = ingest_extraction(store, as_if_scanned, DATA / "kcc-2015q4.pdf", label="r3")
+    assert done.revision.kind == "pdf+ocr"
+    back = store.records(store.revision(plan, "r3"))
+    assert back[0].confidence == 0.91 and back[0].cell_confidence == {"progress": 0.91, "status": 0.99}
     store.close()
 
 

@@ -464,7 +464,7 @@ def test_a_store_made_by_version_5_is_upgraded_and_a_revision_removed(tmp_path: 
     with store.engine.connect() as conn:
         version = conn.execute(sa.text("select value from meta where key='schema_version'")).scalar()
         assert "removals" in sa.inspect(conn).get_table_names()
-    assert version == str(store_module.SCHEMA_VERSION) == "7"
+    assert version == str(store_module.SCHEMA_VERSION) == "8"
     plan = store.resolve_plan(None)
     assert [r.label for r in store.revisions(plan, include_drafts=True)] == ["r1", "r2", "r2-returns"]
     assert store.closures(plan) == {"R1": "Cabinet Committee, 21 January 2016"} and store.removals() == []

@@ -156,7 +156,7 @@ def test_a_store_made_by_version_6_is_upgraded_and_its_pdfs_kept_again(tmp_path:
     with store.engine.connect() as conn:
         version = conn.execute(sa.text("select value from meta where key='schema_version'")).scalar()
         tables = set(sa.inspect(conn).get_table_names())
-    assert version == str(store_module.SCHEMA_VERSION) == "7" and {"sources", "paper_metas"} <= tables
+    assert version == str(store_module.SCHEMA_VERSION) == "8" and {"sources", "paper_metas"} <= tables
     plan = store.resolve_plan(None)
     r1, r2 = store.revisions(plan)
     assert (r1.source, r2.source) == ("kcc-2015.pdf", "kcc-2015q4.pdf")

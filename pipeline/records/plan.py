@@ -85,6 +85,9 @@ class Record:
     owner_keys: tuple[str, ...] = ()
     cross_refs: tuple[str, ...] = ()
     updates: tuple[Update, ...] = ()
+    table_row: int | None = None  # read from a Word table: its row there (0 is the header row)
+    confidence: float | None = None  # read by OCR: the lowest confidence of its cells, 0-1
+    cell_confidence: dict[str, float] = field(default_factory=dict)  # read by OCR: each field's, 0-1
 
 
 def to_jsonable(value: Any) -> Any:

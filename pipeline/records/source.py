@@ -10,6 +10,7 @@ from pipeline.records.plan import BBox, Issue
 RowKind = Literal["body", "section"]
 TableKind = Literal["plan", "other"]
 TitleFrom = Literal["printed", "metadata", "file"]
+SourceFormat = Literal["pdf", "docx", "pdf+ocr"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.records.plan import Issue, Record
-from pipeline.records.source import Column, Table, TitleFrom
+from pipeline.records.source import Column, SourceFormat, Table, TitleFrom
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,7 @@ class Source:
     columns: tuple[Column, ...]
     tables: tuple[Table, ...] = ()
     title_from: TitleFrom = "printed"
+    format: SourceFormat = "pdf"  # how it was read: a PDF's text, a Word table, or a PDF recognised by OCR
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,9 @@ def _record_row(revision_id: int, position: int, r: Record) -> dict[str, Any]:
         "bboxes": [{"page": b.page, "x0": b.x0, "top": b.top, "x1": b.x1, "bottom": b.bottom} for b in r.bboxes],
         "extra": dict(r.extra),
         "updates": [to_jsonable(u) for u in r.updates],
+        "table_row": r.table_row,
+        "confidence": r.confidence,
+        "cell_confidence": dict(r.cell_confidence),
     }
 
 
@@ -90,4 +93,7 @@ def _record(row: Any) -> Record:
         bboxes=tuple(BBox(**b) for b in row.bboxes),
         extra=dict(row.extra),
         updates=tuple(Update(**u) for u in (row.updates or [])),
+        table_row=row.table_row,
+        confidence=row.confidence,
+        cell_confidence=dict(row.cell_confidence or {}),
     )

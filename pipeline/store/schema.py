@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from pipeline.store.connection import StoreError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SIGNING_KEY = "signing_key"  # meta key of the secret that signs owner workbooks
 
 metadata = sa.MetaData()
@@ -71,6 +71,9 @@ records = sa.Table(
     sa.Column("bboxes", sa.JSON, nullable=False),
     sa.Column("extra", sa.JSON, nullable=False),
     sa.Column("updates", sa.JSON, nullable=False, default=list),
+    sa.Column("table_row", sa.Integer),
+    sa.Column("confidence", sa.Float),
+    sa.Column("cell_confidence", sa.JSON),
 )
 closures = sa.Table(
     "closures",
@@ -164,6 +167,14 @@ def _v6_to_v7(conn: Connection) -> None:
     metadata.create_all(conn, tables=[sources, paper_metas])
 
 
+def _v7_to_v8(conn: Connection) -> None:
+    """Version 8: where a record was read from a Word table (its row) or recognised by OCR (its confidence,
+    and each cell's). Records stored before have none of these."""
+    conn.execute(sa.text("ALTER TABLE records ADD COLUMN table_row INTEGER"))
+    conn.execute(sa.text("ALTER TABLE records ADD COLUMN confidence FLOAT"))
+    conn.execute(sa.text("ALTER TABLE records ADD COLUMN cell_confidence JSON"))
+
+
 def stored_version(conn: Connection, where: str) -> int:
     """Return the store's schema version (0 for an empty database); refuse a database that is not ours."""
     found = set(sa.inspect(conn).get_table_names())
@@ -197,4 +208,5 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _v4_to_v5,
     5: _v5_to_v6,
     6: _v6_to_v7,
+    7: _v7_to_v8,
 }
