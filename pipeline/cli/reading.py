@@ -64,7 +64,7 @@ def extract(
         check_target(output)  # refuse a link, folder or device before the PDF is read
     extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables)
     if extracts is not None:
-        from pipeline.export.recordfile import write_extracts
+        from pipeline.export.extracts import write_extracts
 
         for path in write_extracts(extraction, extracts, file.stem):
             click.echo(f"wrote {path}", err=True)

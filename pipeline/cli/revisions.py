@@ -105,7 +105,7 @@ def ingest(
       actionplan ingest plans/*.pdf --jobs 4 --extracts output/
       actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --revision-date 2016-03-31
     """
-    from pipeline.export.recordfile import write_extracts
+    from pipeline.export.extracts import write_extracts
     from pipeline.ingest import ingest_batch
     from pipeline.store import describe_url
 

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from pipeline.records import Extraction, to_jsonable
@@ -75,21 +74,3 @@ def extraction_to_csv(extraction: Extraction) -> str:
 def render_extraction(extraction: Extraction, fmt: str) -> str:
     """Given an extraction and a format name (json, jsonl, csv), return the text to write."""
     return {"json": extraction_to_json, "jsonl": extraction_to_jsonl, "csv": extraction_to_csv}[fmt](extraction)
-
-
-def write_extracts(extraction: Extraction, folder: Path, stem: str) -> list[Path]:
-    """Write one read plan as STEM.json, STEM.csv and STEM.issues.txt into `folder` (made if missing), each
-    atomically, from the one read; return the paths."""
-    from pipeline.export.atomic import check_target, write_atomic
-    from pipeline.export.text import issues_to_table
-
-    texts = {
-        f"{stem}.json": extraction_to_json(extraction),
-        f"{stem}.csv": extraction_to_csv(extraction),
-        f"{stem}.issues.txt": issues_to_table(extraction.issues) if extraction.issues else "no issues\n",
-    }
-    targets = [folder / name for name in texts]
-    for target in targets:
-        check_target(target)  # every target checked before the first is written
-    folder.mkdir(parents=True, exist_ok=True)
-    return [write_atomic(target, text) for target, text in zip(targets, texts.values(), strict=True)]
