@@ -1,4 +1,5 @@
-"""One call from a PDF path to checked records: extract, normalise, validate."""
+"""One call from a plan's path (a PDF, or a Word document: pipeline.word) to checked records: extract, normalise,
+validate."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.extract import read_pdf
+from pipeline.extract.opening import is_word_like
 from pipeline.isolation import Limits, run_isolated
 from pipeline.normalise import rows_to_records
 from pipeline.records import Extraction, Source, SourceDocument
@@ -24,13 +26,16 @@ def extract_plan(
     tables: Sequence[int] | None = None,
     checked: bool = True,
 ) -> Extraction:
-    """Given a plan PDF, return its records and issues (raises InputError for unusable files).
+    """Given a plan PDF or Word document, return its records and issues (raises InputError for unusable files).
 
     `pages` limits the search to those pages; `tables` names the tables the plan is taken from.
     `checked=False` leaves out the checks against the schema (`with_checks` adds them).
     """
     settings = settings or default_settings()
     limits = limits or Limits()
+    if is_word_like(Path(path)):
+        extraction = extract_word(path, settings=settings, limits=limits, pages=pages, tables=tables)
+        return with_checks(extraction) if checked else extraction
     doc = read_pdf(
         path,
         password=password,
@@ -44,6 +49,30 @@ def extract_plan(
     records, issues = rows_to_records(doc, settings)
     extraction = Extraction(source_of(doc), tuple(records), (*doc.issues, *issues))
     return with_checks(extraction) if checked else extraction
+
+
+def extract_word(
+    path: str | Path,
+    *,
+    settings: Settings,
+    limits: Limits,
+    pages: Collection[int] | None = None,
+    tables: Sequence[int] | None = None,
+) -> Extraction:
+    """Given a Word plan (.docx, or a .doc, .odt or .rtf LibreOffice converts), return its records and issues,
+    each record with its row in the table instead of pages and boxes."""
+    from pipeline.word import CONVERT_SHARE, read_word, word_records  # python-docx: only for a Word file
+
+    doc = read_word(
+        path,
+        settings=settings,
+        tables=tables,
+        pages=pages,
+        max_mb=limits.max_file_mb,
+        timeout=CONVERT_SHARE * limits.seconds,  # LibreOffice stops before the isolated read's time is up
+    )
+    records, issues = word_records(*rows_to_records(doc, settings))
+    return Extraction(replace(source_of(doc), format="docx"), tuple(records), (*doc.issues, *issues))
 
 
 def with_checks(extraction: Extraction) -> Extraction:

@@ -29,6 +29,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.archives import ArchiveLimits, archive_parts, bomb_reason, has_macros
 from pipeline.cleaning import clean_text
 from pipeline.errors import InputError
 from pipeline.export.owner_workbook import (
@@ -46,9 +47,7 @@ from pipeline.isolation import LimitError, Limits, run_isolated
 from pipeline.matching import context_fingerprint, squash
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNCOMPRESSED = 300 * 1024 * 1024
-MAX_RATIO = 200
-MAX_MEMBERS = 5000
+RETURN_ARCHIVE = ArchiveLimits(parts=5000, expanded=300 * 1024 * 1024)
 # How far a returned workbook's cells may reach, on any sheet; an owner workbook uses a few hundred rows.
 MAX_RETURN_ROWS = 10_000
 MAX_RETURN_COLUMNS = 100
@@ -142,28 +141,16 @@ def sniff_workbook(path: Path) -> bytes:
 
 def check_archive(name: str, data: bytes) -> None:
     """Given an .xlsx's bytes, refuse truncated archives, zip bombs and macros before parsing anything."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise WorkbookError(
-            name, "is truncated or damaged (not a complete .xlsx): ask the owner to send it again"
-        ) from None
-    if len(members) > MAX_MEMBERS:
-        raise WorkbookError(name, f"holds {len(members)} parts, far more than a workbook: refused as unsafe")
-    total = sum(m.file_size for m in members)
-    if total > MAX_UNCOMPRESSED:
-        raise WorkbookError(name, f"would expand to {total // (1024 * 1024)} MB: refused as a possible zip bomb")
-    for m in members:
-        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            raise WorkbookError(
-                name,
-                f"part {m.filename} expands {m.file_size // max(m.compress_size, 1)}-fold: refused as a possible zip bomb",
-            )
+    members = archive_parts(data)
+    if members is None:
+        raise WorkbookError(name, "is truncated or damaged (not a complete .xlsx): ask the owner to send it again")
+    bomb = bomb_reason(members, RETURN_ARCHIVE)
+    if bomb is not None:
+        raise WorkbookError(name, bomb)
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names:
         raise WorkbookError(name, "is a zip file but not an Excel workbook (perhaps a Word file): ask for the .xlsx")
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
+    if has_macros(names):
         raise WorkbookError(
             name, "contains macros (.xlsm): refused; ask the owner to save it as a plain .xlsx workbook"
         )

@@ -97,7 +97,7 @@ def _encrypted(path: Path, user: str, owner: str) -> Path:
 BAD_INPUTS: dict[str, tuple[Callable[[Path], object], str]] = {
     "html": (lambda p: p.write_bytes(b"<!DOCTYPE html><html><body>Sign in</body></html>"), "web page"),
     "empty": (lambda p: p.write_bytes(b""), "empty"),
-    "docx": (lambda p: p.write_bytes(b"PK\x03\x04" + b"\0" * 200), "Word/Excel"),
+    "docx": (lambda p: p.write_bytes(b"PK\x03\x04" + b"\0" * 200), "damaged Word document"),
     "truncated": (lambda p: p.write_bytes(PLAN.read_bytes()[: len(PLAN.read_bytes()) // 2]), "truncated"),
     "corrupt": (lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj garbage\ntrailer\n%%EOF\n"), "damaged"),
     "encrypted": (lambda p: _encrypted(p, "secret", "owner"), "--password"),

@@ -253,7 +253,8 @@ def _issue_words(extraction: Extraction) -> str:
 
 def _summary(extraction: Extraction) -> str:
     source = extraction.source
-    return f"{source.path}: {len(extraction.records)} records from {source.pages} pages; {_issue_words(extraction)}"
+    read = "a Word table" if source.format == "docx" else f"{source.pages} pages"
+    return f"{source.path}: {len(extraction.records)} records from {read}; {_issue_words(extraction)}"
 
 
 def _open_store(store: str | None, *, create: bool = False) -> Store:

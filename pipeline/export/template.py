@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
+from pipeline.archives import ArchiveLimits, archive_parts, bomb_reason, has_macros
 from pipeline.errors import InputError
 
 MAX_TEMPLATE_BYTES = 50 * 2**20
-MAX_TEMPLATE_UNCOMPRESSED = 200 * 2**20
-MAX_TEMPLATE_PARTS = 2000
-MAX_RATIO = 200  # a part over 1 MB may expand this many times its compressed size
+TEMPLATE_ARCHIVE = ArchiveLimits(parts=2000, expanded=200 * 2**20)
 
 
 def read_template(path: Path) -> bytes:
@@ -46,19 +43,15 @@ def read_template(path: Path) -> bytes:
         raise InputError(
             name, f"is {looks}, not a Word .docx template: open it in Word and save it as a Word Document (.docx)"
         )
-    try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise InputError(name, "is a damaged .docx (not a complete zip archive): save the template again") from None
-    total = sum(m.file_size for m in members)
-    bomb = len(members) > MAX_TEMPLATE_PARTS or total > MAX_TEMPLATE_UNCOMPRESSED
-    if bomb or any(m.file_size > 2**20 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members):
-        raise InputError(
-            name, f"would expand to {total // 2**20} MB ({len(members)} parts): refused as a possible zip bomb"
-        )
+    members = archive_parts(data)
+    if members is None:
+        raise InputError(name, "is a damaged .docx (not a complete zip archive): save the template again")
+    bomb = bomb_reason(members, TEMPLATE_ARCHIVE)
+    if bomb is not None:
+        raise InputError(name, bomb)
     names = {m.filename for m in members}
     if "word/document.xml" not in names:
         raise InputError(name, "is a zip file but not a Word document (perhaps a workbook): give the template's .docx")
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
+    if has_macros(names):
         raise InputError(name, "contains macros (.docm): save the template as a plain Word Document (.docx)")
     return data

@@ -7,16 +7,33 @@ from pathlib import Path
 
 from pipeline.errors import DamagedPdfError, InputError, NotAPdfError
 
+ZIP = b"PK\x03\x04"  # .docx, .odt (and .xlsx, .pptx)
+OLE = b"\xd0\xcf\x11\xe0"  # an old .doc (or .xls), or any encrypted Office file
+RTF = b"{\\rtf"
+WORD_LIKE = (ZIP, OLE, RTF)  # read by pipeline.word, which tells them apart and says what each is
+
 # First bytes of files people send instead of PDFs, and what to tell them.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "is a Word/Excel/zip file, not a PDF: save or export it as PDF first"),
-    (b"\xd0\xcf\x11\xe0", "is an old-style or password-protected Office file, not a PDF: save it as PDF first"),
+    (ZIP, "is a Word/Excel/zip file, not a PDF: save or export it as PDF first"),
+    (OLE, "is an old-style or password-protected Office file, not a PDF: save it as PDF first"),
     (b"\x89PNG", "is a PNG image, not a PDF: it needs OCR (e.g. ocrmypdf) to become a searchable PDF"),
     (b"\xff\xd8\xff", "is a JPEG image, not a PDF: it needs OCR (e.g. ocrmypdf) to become a searchable PDF"),
     (b"II*\x00", "is a TIFF image, not a PDF: it needs OCR (e.g. ocrmypdf) to become a searchable PDF"),
     (b"MM\x00*", "is a TIFF image, not a PDF: it needs OCR (e.g. ocrmypdf) to become a searchable PDF"),
-    (b"{\\rtf", "is an RTF document, not a PDF: save it as PDF first"),
+    (RTF, "is an RTF document, not a PDF: save it as PDF first"),
 )
+
+
+def is_word_like(path: Path) -> bool:
+    """Given a path, say whether its first bytes are those of a word-processor file (a zip, an OLE file or RTF),
+    which is read as a Word plan rather than a PDF (a path that cannot be read is left to the PDF reader's
+    messages)."""
+    try:
+        with path.open("rb") as opened:
+            head = opened.read(8)
+    except OSError:
+        return False
+    return head.startswith(WORD_LIKE)
 
 
 def sniff_pdf(path: Path) -> bytes:

@@ -29,6 +29,7 @@ STYLE_SIZE = 0.6  # points: lines whose type sizes differ more are set in differ
 TITLE_GAP = 0.8  # font sizes: lines closer than this are one block of text
 TITLE_LINES = 2  # a title is a line or two, never a paragraph
 TITLE_CHARS = 160
+HEADING_SIZE = 1.0  # points: a heading not in bold is set at least this much larger than the body text
 TITLE_SENTENCE = 6  # words: a longer line ending in a full stop is a sentence, not a title
 SPANNING_FILL = 0.95  # a fill across this share of the table's width, no taller than the row, merges it
 MERGED_WALL = 6.0  # points: an inner wall this close to a column edge keeps the columns apart
@@ -328,18 +329,18 @@ def title_above(lines: Sequence[Line], top: float, since: float, body_size: floa
         text = " ".join(ln.text for ln in block)
         heading = (
             all(w.bold for ln in block for w in ln.words)
-            or min(ln.size for ln in block) >= max(body_size, page_size) + 1
+            or min(ln.size for ln in block) >= max(body_size, page_size) + HEADING_SIZE
         )
-        sentence = text.endswith(".") and len(text.split()) > TITLE_SENTENCE
-        if (
-            heading
-            and not sentence
-            and len(block) <= TITLE_LINES
-            and len(text) <= TITLE_CHARS
-            and not _NUMBERED.match(text)
-        ):
+        if heading and len(block) <= TITLE_LINES and is_title_text(text):
             return text
     return ""
+
+
+def is_title_text(text: str) -> bool:
+    """Given a heading's text, say whether it can be a plan's title: short, not a sentence, and not a numbered
+    section ("4. Information requests", "Section 1: Seashells.")."""
+    sentence = text.endswith(".") and len(text.split()) > TITLE_SENTENCE
+    return not sentence and len(text) <= TITLE_CHARS and not _NUMBERED.match(text)
 
 
 def _same_style(a: Line, b: Line) -> bool:
