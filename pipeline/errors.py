@@ -15,7 +15,7 @@ PipelineError                  exit code 2 unless a subclass says otherwise
  ├── OutputError               an output cannot be written (or would replace a link, folder or device)
  ├── StoreError                the store cannot be opened or used: not SQLite, damaged, another
  │                             application's database, in memory (store.py)
- └── MissingToolError          a system program is not installed (LibreOffice: soffice.py)
+ └── MissingToolError          a system program is not installed (LibreOffice: soffice.py; Tesseract: ocr/tesseract.py)
 
 The CLI catches PipelineError once and prints `str(error)`: one line that names
 the file and says what to do.

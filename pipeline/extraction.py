@@ -25,16 +25,23 @@ def extract_plan(
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
     checked: bool = True,
+    ocr: bool = False,
 ) -> Extraction:
     """Given a plan PDF or Word document, return its records and issues (raises InputError for unusable files).
 
     `pages` limits the search to those pages; `tables` names the tables the plan is taken from.
-    `checked=False` leaves out the checks against the schema (`with_checks` adds them).
+    `checked=False` leaves out the checks against the schema (`with_checks` adds them). With `ocr`, pages of
+    images are read by OCR (`extract_scanned`).
     """
     settings = settings or default_settings()
     limits = limits or Limits()
     if is_word_like(Path(path)):
         extraction = extract_word(path, settings=settings, limits=limits, pages=pages, tables=tables)
+        return with_checks(extraction) if checked else extraction
+    if ocr:
+        extraction = extract_scanned(
+            path, password=password, settings=settings, progress=progress, limits=limits, pages=pages, tables=tables
+        )
         return with_checks(extraction) if checked else extraction
     doc = read_pdf(
         path,
@@ -49,6 +56,45 @@ def extract_plan(
     records, issues = rows_to_records(doc, settings)
     extraction = Extraction(source_of(doc), tuple(records), (*doc.issues, *issues))
     return with_checks(extraction) if checked else extraction
+
+
+def extract_scanned(
+    path: str | Path,
+    *,
+    password: str | None = None,
+    settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
+    limits: Limits,
+    pages: Collection[int] | None = None,
+    tables: Sequence[int] | None = None,
+) -> Extraction:
+    """Given a PDF with pages of images (a scan), return its records and issues, each page without a text layer
+    read by OCR (Tesseract) and laid out as any other; each record read so carries its confidence, and a cell
+    read with low confidence is a warning. Raises MissingToolError when Tesseract is not installed."""
+    from pipeline.ocr import Scanner
+    from pipeline.ocr.confidence import rate_records
+
+    scanner = Scanner(str(path), password, labels=settings.strong_label_patterns)
+    scanner.check()
+    try:
+        doc = read_pdf(
+            path,
+            password=password,
+            settings=settings,
+            progress=progress,
+            max_pages=limits.max_pages,
+            max_mb=limits.max_file_mb,
+            pages=pages,
+            tables=tables,
+            scan=scanner,
+        )
+    finally:
+        scanner.close()
+    records, issues = rows_to_records(doc, settings)
+    if not scanner.pages:  # every page had a text layer: read as any PDF is
+        return Extraction(source_of(doc), tuple(records), (*doc.issues, *issues))
+    rated, low = rate_records(records, doc, scanner.words)
+    return Extraction(replace(source_of(doc), format="pdf+ocr"), tuple(rated), (*doc.issues, *issues, *low))
 
 
 def extract_word(
@@ -104,9 +150,16 @@ def extract_isolated(
     progress: Callable[[int, int], None] | None = None,
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
+    ocr: bool = False,
 ) -> Extraction:
-    """Like `extract_plan`, but in a child process within time and memory limits, so no file can hang or crash us."""
+    """Like `extract_plan`, but in a child process within time and memory limits, so no file can hang or crash us.
+
+    With `ocr` the time limit grows by `pipeline.ocr.SECONDS_PER_PAGE` for each page (OCR is slow)."""
     limits = limits or Limits()
+    if ocr:
+        from pipeline.ocr import SECONDS_PER_PAGE
+
+        limits = replace(limits, seconds_per_page=max(limits.seconds_per_page, SECONDS_PER_PAGE))
     kwargs: dict[str, object] = {
         "password": password,
         "settings": settings or default_settings(),
@@ -114,6 +167,7 @@ def extract_isolated(
         "pages": pages,
         "tables": tables,
         "checked": False,  # checked here, with the validator loaded while the child reads
+        "ocr": ocr,
     }
     read: Extraction = run_isolated(
         str(path), extract_plan, (Path(path),), kwargs, limits, progress, while_waiting=_ready_to_check

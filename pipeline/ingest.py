@@ -147,6 +147,7 @@ def ingest_batch(
     on_page: Callable[[Path, int, int], None] | None = None,
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
+    ocr: bool = False,
 ) -> list[tuple[Path, Ingested | PipelineError]]:
     """Extract many PDFs (each in its own child process, `jobs` at a time), then store them in the order given.
 
@@ -154,10 +155,15 @@ def ingest_batch(
     file's plan is looked for (see `extract_plan`). `store` may be a function that opens it, called only when
     a file has been read (so a batch of bad files makes no store). `on_page(file, pages done, pages in the
     file)` is called as each page of a file is read, `on_extracted(file)` once a file is read (or refused);
-    with `jobs` above 1 both are called from several threads at once.
+    with `jobs` above 1 both are called from several threads at once. With `ocr`, pages of images are read by
+    OCR (see `extract_scanned`).
     """
     settings = settings or default_settings()
     limits = limits or Limits()
+    if ocr:
+        from pipeline.ocr import find_tesseract
+
+        find_tesseract(None)  # one error before any file is read, not one for each
 
     def extract_one(path: Path) -> Extraction | PipelineError:
         progress = (lambda done, total: on_page(path, done, total)) if on_page is not None else None
@@ -171,6 +177,7 @@ def ingest_batch(
                     progress=progress,
                     pages=pages,
                     tables=tables,
+                    ocr=ocr,
                 )
             return extract_plan(
                 path,
@@ -180,6 +187,7 @@ def ingest_batch(
                 progress=progress,
                 pages=pages,
                 tables=tables,
+                ocr=ocr,
             )
         except PipelineError as error:
             return error

@@ -31,12 +31,14 @@ CAN_CAP_MEMORY = resource is not None and hasattr(resource, "RLIMIT_AS")
 
 @dataclass(frozen=True)
 class Limits:
-    """How much one file may take: seconds, megabytes of memory (beyond start-up), pages."""
+    """How much one file may take: seconds, megabytes of memory (beyond start-up), pages; and seconds more for
+    each of its pages, once the reader has said how many it has (OCR)."""
 
     seconds: float = 120.0
     memory_mb: int = 2048
     max_pages: int = 5000
     max_file_mb: int = 300
+    seconds_per_page: float = 0.0
 
 
 class LimitError(InputError):
@@ -113,16 +115,18 @@ def run_isolated(
 
     With `progress`, func is given a `progress` callback whose calls come back here. `while_waiting` is
     called here once the child has started: work for what comes after (loading what the result will be
-    checked with), done on another core while the child reads.
+    checked with), done on another core while the child reads. With `limits.seconds_per_page`, func is given
+    the callback too, and its first call, which gives the pages, moves the deadline on by that much a page.
     """
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(
-        target=_child, args=(child, func, args, kwargs or {}, limits.memory_mb, progress is not None), daemon=True
-    )
+    report = progress is not None or limits.seconds_per_page > 0
+    proc = ctx.Process(target=_child, args=(child, func, args, kwargs or {}, limits.memory_mb, report), daemon=True)
     proc.start()
     child.close()
-    deadline = time.monotonic() + limits.seconds
+    started = time.monotonic()
+    allowed = limits.seconds
+    deadline = started + allowed
     if while_waiting is not None:
         while_waiting()
     try:
@@ -131,7 +135,7 @@ def run_isolated(
                 _stop(proc)
                 raise LimitError(
                     name,
-                    f"took longer than {limits.seconds:.0f} s to read and was stopped (damaged or hostile?); raise --time-limit to try harder",
+                    f"took longer than {allowed:.0f} s to read and was stopped (damaged or hostile?); raise --time-limit to try harder",
                 )
             try:
                 kind, value = parent.recv()
@@ -143,6 +147,9 @@ def run_isolated(
                 ) from None
             if kind != "progress":
                 break
+            if limits.seconds_per_page > 0:
+                allowed = max(allowed, limits.seconds + limits.seconds_per_page * value[1])
+                deadline = started + allowed
             if progress is not None:
                 progress(*value)
     finally:

@@ -203,6 +203,7 @@ def _read_plan(
     *,
     pages: frozenset[int] | None = None,
     tables: tuple[int, ...] | None = None,
+    ocr: bool = False,
 ) -> Extraction:
     """Extract one plan, with a progress bar for long ones: in a child process within the limits, or here."""
     from pipeline.extraction import extract_isolated, extract_plan
@@ -210,14 +211,28 @@ def _read_plan(
     with _page_progress(f"Reading {file.name}") as progress:
         if not isolate:
             return extract_plan(
-                file, password=password, settings=settings, progress=progress, limits=limits, pages=pages, tables=tables
+                file,
+                password=password,
+                settings=settings,
+                progress=progress,
+                limits=limits,
+                pages=pages,
+                tables=tables,
+                ocr=ocr,
             )
         # The forked reader's garbage collector then leaves the objects it inherits alone, instead of touching
         # (and so copying) every page of them: about 4% of the command's time on a 25-page plan.
         gc.freeze()
         try:
             return extract_isolated(
-                file, password=password, settings=settings, limits=limits, progress=progress, pages=pages, tables=tables
+                file,
+                password=password,
+                settings=settings,
+                limits=limits,
+                progress=progress,
+                pages=pages,
+                tables=tables,
+                ocr=ocr,
             )
         finally:
             gc.unfreeze()
@@ -254,6 +269,8 @@ def _issue_words(extraction: Extraction) -> str:
 def _summary(extraction: Extraction) -> str:
     source = extraction.source
     read = "a Word table" if source.format == "docx" else f"{source.pages} pages"
+    if source.format == "pdf+ocr":
+        read += " by OCR"
     return f"{source.path}: {len(extraction.records)} records from {read}; {_issue_words(extraction)}"
 
 
@@ -312,4 +329,12 @@ extracts_option = click.option(
     metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write what was read from each FILE as NAME.json, NAME.csv and NAME.issues.txt into DIR (from the same read).",
+)
+
+# The seconds a page are the default of pipeline.ocr.SECONDS_PER_PAGE, written out so --help loads nothing more.
+ocr_option = click.option(
+    "--ocr",
+    is_flag=True,
+    help="Read pages that are only images (a scan) by OCR, with Tesseract: slow (a second or two a page), "
+    "so the time limit grows by 30 s a page.",
 )

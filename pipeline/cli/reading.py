@@ -16,6 +16,7 @@ from pipeline.cli.base import (
     extracts_option,
     limit_options,
     main,
+    ocr_option,
     settings_of,
     where_options,
 )
@@ -32,6 +33,7 @@ from pipeline.export.recordfile import FORMATS, render_extraction
 @click.option("--password", help="Password for an encrypted PDF.")
 @extracts_option
 @where_options
+@ocr_option
 @limit_options
 @click.pass_context
 def extract(
@@ -44,6 +46,7 @@ def extract(
     extracts: Path | None,
     pages: frozenset[int] | None,
     tables: tuple[int, ...] | None,
+    ocr: bool,
     **limit_args: Any,
 ) -> None:
     """Extract the action-plan table in FILE into records.
@@ -57,12 +60,13 @@ def extract(
       actionplan extract input/kcc-2015.pdf --format csv -o output/kcc-2015.csv
       actionplan extract committee-report.pdf --pages 12-20 --table 2
       actionplan extract input/kcc-2015.pdf --extracts output/   # kcc-2015.json, .csv, .issues.txt
+      actionplan extract scanned-plan.pdf --ocr
     """
     settings = settings_of(ctx)
     limits, isolate = _limits(limit_args)
     if output is not None:
         check_target(output)  # refuse a link, folder or device before the PDF is read
-    extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables)
+    extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables, ocr=ocr)
     if extracts is not None:
         from pipeline.export.extracts import write_extracts
 
@@ -81,6 +85,7 @@ def extract(
 @click.option("--strict", is_flag=True, help="Exit 1 if any error-severity issue is found.")
 @click.option("--password", help="Password for an encrypted PDF.")
 @where_options
+@ocr_option
 @limit_options
 @click.pass_context
 def validate(
@@ -91,6 +96,7 @@ def validate(
     password: str | None,
     pages: frozenset[int] | None,
     tables: tuple[int, ...] | None,
+    ocr: bool,
     **limit_args: Any,
 ) -> None:
     """Check the plan in FILE and print its issues as a table.
@@ -101,12 +107,13 @@ def validate(
     Examples:
       actionplan validate input/kcc-2015.pdf
       actionplan validate input/kcc-2015.pdf --strict
+      actionplan validate scanned-plan.pdf --ocr
     """
     from pipeline.export.text import issues_to_table
 
     settings = settings_of(ctx)
     limits, isolate = _limits(limit_args)
-    extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables)
+    extraction = _read_plan(file, password, settings, limits, isolate, pages=pages, tables=tables, ocr=ocr)
     if extraction.issues:
         click.echo(issues_to_table(extraction.issues), nl=False)
     click.echo(_summary(extraction))

@@ -22,6 +22,7 @@ from pipeline.cli.base import (
     extracts_option,
     limit_options,
     main,
+    ocr_option,
     plan_option,
     settings_of,
     store_option,
@@ -72,6 +73,7 @@ def _a_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> s
 )
 @extracts_option
 @where_options
+@ocr_option
 @limit_options
 @store_option
 @click.pass_context
@@ -90,6 +92,7 @@ def ingest(
     tables: tuple[int, ...] | None,
     extracts: Path | None,
     store: str | None,
+    ocr: bool,
     **limit_args: Any,
 ) -> None:
     """Extract, check and store each FILE as a new revision of its plan.
@@ -104,6 +107,7 @@ def ingest(
       actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
       actionplan ingest plans/*.pdf --jobs 4 --extracts output/
       actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --revision-date 2016-03-31
+      actionplan ingest scanned-update.pdf --ocr
     """
     from pipeline.export.extracts import write_extracts
     from pipeline.ingest import ingest_batch
@@ -136,6 +140,7 @@ def ingest(
             on_extracted=(lambda _p: bar.update(1)) if bar is not None else None,
             pages=pages,
             tables=tables,
+            ocr=ocr,
         )
     failed = [(path, error) for path, error in results if isinstance(error, PipelineError)]
     if len(files) == 1 and failed:

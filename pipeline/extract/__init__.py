@@ -32,7 +32,9 @@ from pipeline.extract.tables import TableGatherer, align_rows, choose_plan, mark
 from pipeline.records import Column, Issue, SourceDocument, SourceRow, Table, TitleFrom
 from pipeline.settings import Settings, default_settings
 
-__all__ = ["read_pdf"]
+__all__ = ["PageScanner", "read_pdf"]
+
+PageScanner = Callable[[int, PageContent], PageContent]  # (page index from 0, its content) -> content read another way
 
 GRID_WIDTH = 0.2  # a ruled grid narrower than this share of the page is a box or a form field, not a table
 DEFAULT_SIZE = 10.0  # points: the text size assumed for a table stretch with no lines
@@ -91,9 +93,18 @@ def _diagnose_empty(path: str, data: bytes, password: str | None) -> Exception:
     if images:
         return NoTextLayerError(
             path,
-            f"has no text layer ({pages} page(s) of images, probably a scan): it needs OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
+            f"has no text layer ({pages} page(s) of images, probably a scan), so its text needs OCR: {_ocr_advice()}",
         )
     return NoTableError(path, f"has {pages} page(s) but no text at all: export the plan from its source document again")
+
+
+def _ocr_advice() -> str:
+    """Say how to read a scan: with --ocr, once Tesseract is installed."""
+    import shutil
+
+    if shutil.which("tesseract"):
+        return "read it again with --ocr"
+    return "read it again with --ocr, after installing Tesseract (apt-get install tesseract-ocr tesseract-ocr-eng)"
 
 
 def read_pdf(
@@ -107,6 +118,7 @@ def read_pdf(
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
     require_plan: bool = True,
+    scan: PageScanner | None = None,
 ) -> SourceDocument:
     """Given a PDF path, return the action-plan table(s) in it as a SourceDocument, with every table seen.
 
@@ -114,6 +126,8 @@ def read_pdf(
     from (1-based, as listed in `SourceDocument.tables`) when the automatic choice is wrong.
     Raises an InputError subclass for anything that is not a readable plan; with `require_plan` off, a
     readable document without a plan comes back with no rows, the tables seen and an error issue saying why.
+    `scan` reads a page with no words (a page of images) instead, e.g. by OCR (pipeline.ocr), into the same
+    words and rules the layout stages take from a text layer.
     """
     path = Path(path)
     settings = settings or default_settings()
@@ -123,7 +137,7 @@ def read_pdf(
             str(path),
             f"is {len(data) // (1024 * 1024)} MB, over the {max_mb} MB limit: raise --max-file-mb if it really is a plan",
         )
-    reading = _read_pages(data, str(path), password, settings, progress, max_pages, pages)
+    reading = _read_pages(data, str(path), password, settings, progress, max_pages, pages, scan)
     if not reading.any_words:
         raise _diagnose_empty(str(path), data, password)
     return _plan_document(reading, path, sha256_of(data), settings, tables=tables, require_plan=require_plan)
@@ -148,6 +162,7 @@ def _read_pages(
     progress: Callable[[int, int], None] | None,
     max_pages: int | None,
     pages: Collection[int] | None,
+    scan: PageScanner | None = None,
 ) -> _Reading:
     """Given a PDF's bytes, read its pages one by one (each closed once read) and gather the tables on them."""
     matcher = HeaderMatcher(settings.headers, settings.not_plan)
@@ -175,6 +190,8 @@ def _read_pages(
                 state = None  # a table cannot run on across a page left out
                 continue
             content = _read_page(pdf, index, name)
+            if scan is not None and not content.words:
+                content = scan(index, content)
             if progress:
                 progress(index + 1, n_pages)
             if not content.words:
