@@ -28,8 +28,18 @@ from pipeline.extract.page import LabelRules, segment_rows, title_above
 from pipeline.extract.region import OpenTable, find_segments
 from pipeline.extract.rows import drop_running_text, infer_label_column
 from pipeline.extract.synonyms import HeaderMatcher
-from pipeline.extract.tables import TableGatherer, align_rows, choose_plan, mark_used, plan_columns, union_columns
-from pipeline.records import Column, Issue, SourceDocument, SourceRow, Table, TitleFrom
+from pipeline.extract.tables import (
+    TableGatherer,
+    align_rows,
+    choose_plan,
+    choose_title,
+    left_out_tables,
+    mark_used,
+    no_plan_message,
+    plan_columns,
+    union_columns,
+)
+from pipeline.records import Column, Issue, SourceDocument, SourceRow
 from pipeline.settings import Settings, default_settings
 
 __all__ = ["PageScanner", "read_pdf"]
@@ -199,13 +209,13 @@ def _read_pages(
                 continue
             reading.any_words = True
             state, next_index = _page_tables(content, index + 1, matcher, labels, state, next_index, reading)
-        reading.metadata_title = _metadata_title(pdf)
+        reading.metadata_title = _metadatachoose_title(pdf)
         return reading
     finally:
         _close_quietly(pdf)
 
 
-def _metadata_title(pdf: Any) -> str:
+def _metadatachoose_title(pdf: Any) -> str:
     """Given an open PDF, return the title its metadata gives ("" when none, or when the metadata is damaged)."""
     try:
         return str((pdf.metadata or {}).get("Title") or "").strip()
@@ -271,8 +281,13 @@ def _plan_document(
         )
     if not chosen:
         if require_plan:
-            raise NoTableError(name, _no_plan_message(found))
-        title, title_from = _title("", reading.metadata_title, path)
+            raise NoTableError(
+                name,
+                no_plan_message(
+                    found, when_none="if its headers use other words, add them under [headers] in actionplan.toml"
+                ),
+            )
+        title, title_from = choose_title("", reading.metadata_title, path)
         return SourceDocument(
             path=name,
             sha256=sha256,
@@ -280,7 +295,14 @@ def _plan_document(
             title=title,
             columns=(),
             rows=(),
-            issues=(Issue("error", _no_plan_message(found)),),
+            issues=(
+                Issue(
+                    "error",
+                    no_plan_message(
+                        found, when_none="if its headers use other words, add them under [headers] in actionplan.toml"
+                    ),
+                ),
+            ),
             tables=mark_used(found, []),
             title_from=title_from,
         )
@@ -296,7 +318,7 @@ def _plan_document(
     )
     if unnamed is not None:
         columns[unnamed] = Column("label", columns[unnamed].header)
-    title, title_from = _title(reading.gathered.title_of(plan_tables[0].index), reading.metadata_title, path)
+    title, title_from = choose_title(reading.gathered.title_of(plan_tables[0].index), reading.metadata_title, path)
     return SourceDocument(
         path=name,
         sha256=sha256,
@@ -304,7 +326,7 @@ def _plan_document(
         title=title,
         columns=tuple(columns),
         rows=tuple(rows),
-        issues=tuple(_table_issues(found, chosen)),
+        issues=tuple(left_out_tables(found, chosen)),
         tables=mark_used(found, chosen),
         title_from=title_from,
     )
@@ -351,40 +373,3 @@ def _drop_furniture(rows: list[SourceRow], margins: dict[tuple[int, str], list[t
             for page_no, top in on_plan:
                 furniture.setdefault(page_no, []).append(top)
     return drop_running_text(rows, furniture) if furniture else rows
-
-
-def _title(printed: str, metadata: str, path: Path) -> tuple[str, TitleFrom]:
-    """Given the heading printed above the plan, the PDF's title metadata and its path, return the title and its origin."""
-    if printed:
-        return printed, "printed"
-    if metadata and len(metadata) <= 200:
-        return metadata, "metadata"
-    return path.stem, "file"
-
-
-def _no_plan_message(found: Sequence[Table]) -> str:
-    base = (
-        "no action-plan table found (looked for a header naming what is answered, such as Recommendation, "
-        "Issue raised or Consultation feedback, and how, such as Proposed actions, Response or Progress)"
-    )
-    if not found:
-        return base + "; if its headers use other words, add them under [headers] in actionplan.toml"
-    first = found[0]
-    seen = f"{len(found)} table(s) seen, none a plan with rows, e.g. page {first.pages[0]}: {' | '.join(first.header)[:80]!r}"
-    return f"{base}; {seen}; if one is the plan, pick it with --table N or name its columns under [headers] in actionplan.toml"
-
-
-def _table_issues(found: Sequence[Table], chosen: Sequence[int]) -> list[Issue]:
-    """Given every table and the plan's, return notes on plan-like tables that were left out."""
-    issues = []
-    for t in found:
-        if t.kind == "plan" and t.index not in chosen and t.rows:
-            pages = f"{t.pages[0]}" if len(t.pages) == 1 else f"{t.pages[0]}-{t.pages[-1]}"
-            issues.append(
-                Issue(
-                    "info",
-                    f"table {t.index} (page {pages}: {' | '.join(t.header)[:60]}) also looks like a plan but has other "
-                    f"columns; it was left out (pick it with --table {t.index})",
-                )
-            )
-    return issues

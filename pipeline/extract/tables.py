@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from pipeline.extract.region import Segment
-from pipeline.records import BBox, Column, SourceRow, Table, TablePart
+from pipeline.records import BBox, Column, Issue, SourceRow, Table, TablePart, TitleFrom
 
 
 @dataclass
@@ -167,3 +168,49 @@ def align_rows(rows: Sequence[SourceRow], places: Sequence[int], width: int) -> 
             cells[place] = cell
         out.append(replace(row, cells=tuple(cells)))
     return out
+
+
+MAX_TITLE_METADATA = 200  # characters: a longer "title" in a document's properties is not one
+NO_PLAN = (
+    "no action-plan table found (looked for a header naming what is answered, such as Recommendation, "
+    "Issue raised or Consultation feedback, and how, such as Proposed actions, Response or Progress)"
+)
+
+
+def choose_title(printed: str, metadata: str, path: Path) -> tuple[str, TitleFrom]:
+    """Given the heading printed above the plan, the document's title property and its path, return the title
+    and where it came from."""
+    if printed:
+        return printed, "printed"
+    if metadata and len(metadata) <= MAX_TITLE_METADATA:
+        return metadata, "metadata"
+    return path.stem, "file"
+
+
+def _where(t: Table) -> str:
+    """Where a table is, in words: its pages in a PDF ("page 4", "pages 4-6"); a Word table has none."""
+    if not t.pages:
+        return f"table {t.index}"
+    return f"page {t.pages[0]}" if len(t.pages) == 1 else f"page {t.pages[0]}-{t.pages[-1]}"
+
+
+def no_plan_message(found: Sequence[Table], *, when_none: str) -> str:
+    """The one line said when no table is a plan: what was looked for, what was seen, and what to do."""
+    if not found:
+        return f"{NO_PLAN}; {when_none}"
+    first = found[0]
+    seen = f"{len(found)} table(s) seen, none a plan with rows, e.g. {_where(first)}: {' | '.join(first.header)[:80]!r}"
+    return f"{NO_PLAN}; {seen}; if one is the plan, pick it with --table N or name its columns under [headers] in actionplan.toml"
+
+
+def left_out_tables(found: Sequence[Table], chosen: Sequence[int]) -> list[Issue]:
+    """Given every table and the plan's, return notes on plan-like tables that were left out."""
+    return [
+        Issue(
+            "info",
+            f"table {t.index} ({_where(t) + ': ' if t.pages else ''}{' | '.join(t.header)[:60]}) also looks like a "
+            f"plan but has other columns; it was left out (pick it with --table {t.index})",
+        )
+        for t in found
+        if t.kind == "plan" and t.index not in chosen and t.rows
+    ]

@@ -21,8 +21,17 @@ from pipeline.extract.opening import sha256_of
 from pipeline.extract.page import HEADING_SIZE, is_title_text
 from pipeline.extract.rows import infer_label_column
 from pipeline.extract.synonyms import HeaderMatcher
-from pipeline.extract.tables import align_rows, choose_plan, mark_used, plan_columns, union_columns
-from pipeline.records import Column, Issue, Record, SourceDocument, SourceRow, Table, TitleFrom
+from pipeline.extract.tables import (
+    align_rows,
+    choose_plan,
+    choose_title,
+    left_out_tables,
+    mark_used,
+    no_plan_message,
+    plan_columns,
+    union_columns,
+)
+from pipeline.records import Column, Issue, Record, SourceDocument, SourceRow
 from pipeline.settings import Settings, default_settings
 from pipeline.word.opening import CONVERT_SHARE, CONVERT_TIMEOUT, read_word_bytes
 from pipeline.word.paragraphs import Numbering, Paragraph, ParagraphReader, Styles
@@ -30,7 +39,6 @@ from pipeline.word.tables import W_P, WordTable, body_size, children, read_table
 
 __all__ = ["CONVERT_SHARE", "read_word", "word_records"]
 
-MAX_TITLE_METADATA = 200  # characters: a longer "title" in the document's properties is not one
 _NO_PAGE = re.compile(r"\bpage 0\b")
 
 
@@ -142,7 +150,12 @@ def _plan_document(
         listed = ", ".join(str(t.index) for t in found) or "none"
         raise NoTableError(name, f"has no table {', '.join(map(str, tables))} (tables found: {listed})")
     if not chosen:
-        raise NoTableError(name, _no_plan_message(found))
+        raise NoTableError(
+            name,
+            no_plan_message(
+                found, when_none="the document has no tables; if the plan is set out another way, export it as PDF"
+            ),
+        )
     plan_tables = [t for t in found if t.index in set(chosen)]
     layout = union_columns(plan_tables)
     columns = list(plan_columns(layout.columns) if tables else layout.columns)
@@ -155,7 +168,7 @@ def _plan_document(
     if unnamed is not None:
         columns[unnamed] = Column("label", columns[unnamed].header)
     printed = title_above(read.above[plan_tables[0].index - 1], body_size(read.paragraphs))
-    title, title_from = _title(printed, metadata, path)
+    title, title_from = choose_title(printed, metadata, path)
     return SourceDocument(
         path=name,
         sha256=sha256,
@@ -163,43 +176,10 @@ def _plan_document(
         title=title,
         columns=tuple(columns),
         rows=tuple(rows),
-        issues=tuple(_table_issues(found, chosen)),
+        issues=tuple(left_out_tables(found, chosen)),
         tables=mark_used(found, chosen),
         title_from=title_from,
     )
-
-
-def _title(printed: str, metadata: str, path: Path) -> tuple[str, TitleFrom]:
-    if printed:
-        return printed, "printed"
-    if metadata and len(metadata) <= MAX_TITLE_METADATA:
-        return metadata, "metadata"
-    return path.stem, "file"
-
-
-def _no_plan_message(found: Sequence[Table]) -> str:
-    base = (
-        "no action-plan table found (looked for a header naming what is answered, such as Recommendation, "
-        "Issue raised or Consultation feedback, and how, such as Proposed actions, Response or Progress)"
-    )
-    if not found:
-        return base + ": the document has no tables; if the plan is set out another way, export it as PDF"
-    first = found[0]
-    seen = f"{len(found)} table(s) seen, none a plan with rows, e.g. table 1: {' | '.join(first.header)[:80]!r}"
-    return f"{base}; {seen}; if one is the plan, pick it with --table N or name its columns under [headers] in actionplan.toml"
-
-
-def _table_issues(found: Sequence[Table], chosen: Sequence[int]) -> list[Issue]:
-    """Given every table and the plan's, return notes on plan-like tables that were left out."""
-    return [
-        Issue(
-            "info",
-            f"table {t.index} ({' | '.join(t.header)[:60]}) also looks like a plan but has other columns; it was "
-            f"left out (pick it with --table {t.index})",
-        )
-        for t in found
-        if t.kind == "plan" and t.index not in chosen and t.rows
-    ]
 
 
 def word_records(records: Sequence[Record], issues: Sequence[Issue]) -> tuple[list[Record], list[Issue]]:
