@@ -60,9 +60,9 @@ def plan_name(meta: Mapping[str, Any], revision: Revision) -> str:
     if named:
         return named
     title = clean_title(revision.title).rstrip(".")
-    for month in (month_year(revision.as_of),):
-        if month:
-            title = title.replace(f"({month})", "").strip()
+    month = month_year(revision.as_of)
+    if month:  # "Updated Action Plan (December 2015)" names the plan without its date
+        title = title.replace(f"({month})", "").strip()
     return title or "action plan"
 
 
