@@ -71,6 +71,12 @@ def _a_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option(
     "--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="How many PDFs to read at once."
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Read the files on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+    "(needs the distributed extra; not with --jobs).",
+)
 @extracts_option
 @where_options
 @ocr_option
@@ -88,6 +94,7 @@ def ingest(
     replace: bool,
     password: str | None,
     jobs: int,
+    scheduler: str | None,
     pages: frozenset[int] | None,
     tables: tuple[int, ...] | None,
     extracts: Path | None,
@@ -106,6 +113,7 @@ def ingest(
     Examples:
       actionplan ingest input/kcc-2014.pdf input/kcc-2015.pdf input/kcc-2015q4.pdf
       actionplan ingest plans/*.pdf --jobs 4 --extracts output/
+      actionplan ingest plans/*.pdf --scheduler tcp://10.0.0.5:8786 --store postgresql+psycopg://...
       actionplan ingest update.pdf --plan "Appendix 1: Action Plan" --revision 2016-q1 --revision-date 2016-03-31
       actionplan ingest scanned-update.pdf --ocr
     """
@@ -115,6 +123,8 @@ def ingest(
 
     if label and len(files) > 1:
         raise click.UsageError("--revision names one revision: give one FILE with it")
+    if scheduler and ctx.get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--jobs reads on this machine, --scheduler on a Dask cluster: give one of them")
     if revision_date and as_of and revision_date != as_of:
         raise click.UsageError("--as-of is the old name of --revision-date: give one of them")
     settings = settings_of(ctx)
@@ -125,23 +135,24 @@ def ingest(
     show = sys.stderr.isatty() and len(files) > 1
     bar = click.progressbar(length=len(files), label="Reading PDFs", file=sys.stderr) if show else None
     with bar if bar is not None else contextlib.nullcontext():
-        results = ingest_batch(
-            opened,
-            list(files),
-            plan=plan,
-            label=label,
-            revision_date=revision_date or as_of,
-            replace=replace,
-            password=password,
-            settings=settings,
-            jobs=jobs,
-            limits=limits,
-            isolate=isolate,
-            on_extracted=(lambda _p: bar.update(1)) if bar is not None else None,
-            pages=pages,
-            tables=tables,
-            ocr=ocr,
-        )
+        common: dict[str, Any] = {
+            "plan": plan,
+            "label": label,
+            "revision_date": revision_date or as_of,
+            "replace": replace,
+            "password": password,
+            "settings": settings,
+            "limits": limits,
+            "isolate": isolate,
+            "on_extracted": (lambda _p: bar.update(1)) if bar is not None else None,
+            "pages": pages,
+            "tables": tables,
+            "ocr": ocr,
+        }
+        if scheduler:
+            results = _ingest_on_cluster(opened, list(files), scheduler, common)
+        else:
+            results = ingest_batch(opened, list(files), jobs=jobs, **common)
     failed = [(path, error) for path, error in results if isinstance(error, PipelineError)]
     if len(files) == 1 and failed:
         raise failed[0][1]
@@ -160,6 +171,18 @@ def ingest(
         for path, error in failed:
             click.echo(f"  {path.name}: {error.message}", err=True)
         sys.exit(2 if len(failed) == len(files) else 1)
+
+
+def _ingest_on_cluster(
+    opened: Any, files: list[Path], scheduler: str, options: dict[str, Any]
+) -> list[tuple[Path, Ingested | PipelineError]]:
+    import importlib.util
+
+    from pipeline.distributed import ingest_distributed
+
+    if importlib.util.find_spec("distributed") is None:
+        raise click.UsageError("--scheduler needs Dask: pip install 'actionplan[distributed]' (or --jobs N here)")
+    return ingest_distributed(opened, files, scheduler, **options)
 
 
 def _say_ingested(path: Path, done: Ingested) -> None:
