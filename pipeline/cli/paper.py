@@ -27,6 +27,12 @@ from pipeline.export.pdf import PDF_TIMEOUT
     show_default=True,
 )
 @plan_option
+@click.option(
+    "--all-plans",
+    is_flag=True,
+    help="A portfolio paper over every plan in the store: a section per plan and one appendix table of the "
+    "items needing attention (not with --plan, --revision, --since or --pdf).",
+)
 @click.option("--revision", "label", help="Revision to report on (default: the latest).")
 @click.option("--since", help="Revision to compare with (default: the one before).")
 @click.option(
@@ -55,6 +61,7 @@ from pipeline.export.pdf import PDF_TIMEOUT
 def report(
     output: Path,
     plan: str | None,
+    all_plans: bool,
     label: str | None,
     since: str | None,
     as_of: str | None,
@@ -72,9 +79,17 @@ def report(
       actionplan report --meta paper.toml --pdf
       actionplan report --pdf --pdf-timeout 600
       actionplan report --since r2 --template council.docx -o output/paper.docx
+      actionplan report --all-plans --as-of 2016-01-21 -o output/portfolio.docx
     """
     from pipeline.committee import build_paper
 
+    if all_plans:
+        if plan is not None or label is not None or since is not None or pdf:
+            raise click.UsageError(
+                "--all-plans reports every plan at its latest revision: give no --plan, --revision, --since or --pdf"
+            )
+        _portfolio_report(output, as_of=as_of, meta=meta, template=template, include_drafts=include_drafts, store=store)
+        return
     opened = _open_store(store)
     show = sys.stderr.isatty()
 
@@ -99,6 +114,36 @@ def report(
     for note in notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {docx}" + (f" and {made_pdf}" if made_pdf else ""))
+
+
+def _portfolio_report(
+    output: Path,
+    *,
+    as_of: str | None,
+    meta: Path | None,
+    template: Path | None,
+    include_drafts: bool,
+    store: str | None,
+) -> None:
+    from pipeline.meta import load_meta, long_date
+    from pipeline.portfolio import build_portfolio_paper
+
+    written = build_portfolio_paper(
+        _open_store(store),
+        output,
+        as_of=_as_of(as_of),
+        meta=load_meta(meta),
+        template=template,
+        include_drafts=include_drafts,
+    )
+    for note in written.warnings:
+        click.echo(f"note: {note}", err=True)
+    views = written.portfolio.plans
+    click.echo(f"wrote {written.path} ({len(views)} plans, reporting date {long_date(written.portfolio.as_of)}):")
+    for view in views:
+        click.echo(
+            f"  {view.plan.name}: revision {view.revision.label}, {len(view.content.attention)} needing attention"
+        )
 
 
 @main.command(name="close")

@@ -63,6 +63,12 @@ def _contact(ctx: click.Context, param: click.Parameter, value: str | None) -> t
 )
 @click.option("--force", is_flag=True, help="With --by-owner: overwrite workbooks that already have updates typed in.")
 @plan_option
+@click.option(
+    "--all-plans",
+    is_flag=True,
+    help="One tracker over every plan in the store, each at its latest revision: a Plan column, a sheet per "
+    "plan and a summary by plan and status (not with --plan, --revision or --by-owner).",
+)
 @click.option("--revision", "label", help="Revision label (default: the latest).")
 @click.option(
     "--as-of",
@@ -100,6 +106,7 @@ def tracker(
     by_owner: Path | None,
     force: bool,
     plan: str | None,
+    all_plans: bool,
     label: str | None,
     as_of: str | None,
     meta: Path | None,
@@ -118,6 +125,7 @@ def tracker(
     Examples:
       actionplan tracker -o output/tracker.xlsx --meta input/paper.toml
       actionplan tracker -o output/tracker.xlsx --as-of 2016-01-15
+      actionplan tracker --all-plans -o output/portfolio.xlsx --as-of 2016-01-15
       actionplan tracker --by-owner output/owners --meta input/paper.toml
       actionplan tracker --by-owner output/owners --return-by 2016-03-04 \\
           --contact "Jane Smith, Policy Officer <jane.smith@kent.gov.uk>"
@@ -125,9 +133,26 @@ def tracker(
     from pipeline.meta import load_meta, long_date
     from pipeline.update_round import make_owner_workbooks, make_tracker
 
+    if all_plans and (plan is not None or label is not None or by_owner is not None):
+        raise click.UsageError(
+            "--all-plans covers every plan at its latest revision: give no --plan, --revision or --by-owner"
+        )
     details = load_meta(meta)
     opened = _open_store(store)
     when = _as_of(as_of)
+    if all_plans:
+        from pipeline.update_round.workbooks import make_portfolio_tracker
+
+        portfolio = make_portfolio_tracker(opened, output, as_of=when, meta=details, include_drafts=include_drafts)
+        views = portfolio.portfolio.plans
+        click.echo(
+            f"wrote {portfolio.path} ({len(views)} plans, reporting date {long_date(portfolio.portfolio.as_of)}):"
+        )
+        for view in views:
+            click.echo(f"  {view.plan.name}: revision {view.revision.label}, {len(view.flagged)} records")
+        for message in portfolio.warnings:
+            click.echo(f"actionplan: warning: {message}", err=True)
+        return
     if by_owner is not None:
         books = make_owner_workbooks(
             opened,

@@ -42,9 +42,9 @@ def write_paper(
     doc = fresh_document(template)
     w = Writer(doc, {**DEFAULT_STYLES, **(styles or {})}, notes)
     _front(doc, w, content)
-    _overview(doc, w, content)
-    _changes(w, content)
-    _attention(w, content)
+    write_overview(doc, w, content)
+    write_changes(w, content)
+    write_attention(w, content)
     w.numbered_heading("6.", "Background documents")
     for i, item in enumerate(content.background, start=1):
         w.numbered(f"6.{i}", item)
@@ -91,10 +91,10 @@ def _front(doc: DocumentType, w: Writer, content: PaperContent) -> None:
         w.numbered(f"1.{i}", text)
 
 
-def _overview(doc: DocumentType, w: Writer, content: PaperContent) -> None:
-    """Section 2: counts by status now and before, by theme, and the chart of them."""
-    w.numbered_heading("2.", "Progress overview")
-    w.numbered("2.1", content.overview).paragraph_format.keep_with_next = True
+def write_overview(doc: DocumentType, w: Writer, content: PaperContent, number: str = "2") -> None:
+    """Section 2 (or `number`): counts by status now and before, by theme, and the chart of them."""
+    w.numbered_heading(f"{number}.", "Progress overview")
+    w.numbered(f"{number}.1", content.overview).paragraph_format.keep_with_next = True
     before = content.counts_before
     header = ["Status", f"Now ({content.this_update.removeprefix('the ')})"]
     if before is not None and content.previous_update:
@@ -113,7 +113,7 @@ def _overview(doc: DocumentType, w: Writer, content: PaperContent) -> None:
     if not themes:
         return
     w.numbered(
-        "2.2", "The table below gives the same counts for each theme of the plan."
+        f"{number}.2", "The table below gives the same counts for each theme of the plan."
     ).paragraph_format.keep_with_next = True
     statuses = [v for v in STATUS_WORDS if any(t.counts.get(v) for t in themes)]
     count_width = (sum(HEADER_WIDTHS) - THEME_WIDTHS) / (len(statuses) + 1)
@@ -122,29 +122,29 @@ def _overview(doc: DocumentType, w: Writer, content: PaperContent) -> None:
         [[t.theme, *(str(t.counts.get(v, 0)) for v in statuses), str(t.total)] for t in themes],
         [THEME_WIDTHS, *([count_width] * (len(statuses) + 1))],
     )
-    w.numbered("2.3", "The chart shows the same counts.").paragraph_format.keep_with_next = True
+    w.numbered(f"{number}.3", "The chart shows the same counts.").paragraph_format.keep_with_next = True
     png = status_chart_png(themes, content.chart_title)
     doc.add_picture(io.BytesIO(png), width=Cm(15.5))
     set_alt_text(doc, status_chart_words(themes), content.chart_title)
 
 
-def _changes(w: Writer, content: PaperContent) -> None:
-    """Section 3: every change since the last report, by kind, as sentences."""
-    w.numbered_heading("3.", "Changes since the last report")
-    w.numbered("3.1", content.changes_intro)
+def write_changes(w: Writer, content: PaperContent, number: str = "3") -> None:
+    """Section 3 (or `number`): every change since the last report, by kind, as sentences."""
+    w.numbered_heading(f"{number}.", "Changes since the last report")
+    w.numbered(f"{number}.1", content.changes_intro)
     if content.previous_update is not None and not content.changes:
-        w.numbered("3.2", "Nothing in the plan changed.")
+        w.numbered(f"{number}.2", "Nothing in the plan changed.")
     for i, group in enumerate(content.changes, start=2):
-        w.numbered(f"3.{i}", f"{group.title}:").paragraph_format.keep_with_next = True
+        w.numbered(f"{number}.{i}", f"{group.title}:").paragraph_format.keep_with_next = True
         w.bullets(group.sentences)
 
 
-def _attention(w: Writer, content: PaperContent) -> None:
-    """Sections 4 and 5: the items needing attention, each with why, and those proposed for closure."""
-    w.numbered_heading("4.", "Items needing attention")
+def write_attention(w: Writer, content: PaperContent, number: str = "4", closure: str = "5") -> None:
+    """Sections 4 and 5 (or `number` and `closure`): the items needing attention, each with why, and those proposed for closure."""
+    w.numbered_heading(f"{number}.", "Items needing attention")
     if content.attention:
         w.numbered(
-            "4.1",
+            f"{number}.1",
             "These recommendations are overdue, have slipped, have no status reported, or have had no new "
             "progress for two reports or more:",
         ).paragraph_format.keep_with_next = True
@@ -154,21 +154,23 @@ def _attention(w: Writer, content: PaperContent) -> None:
             ATTENTION_WIDTHS,
         )
     else:
-        w.numbered("4.1", "No recommendation is overdue, has slipped, is unreported or has stalled.")
+        w.numbered(f"{number}.1", "No recommendation is overdue, has slipped, is unreported or has stalled.")
     if content.answered_elsewhere:
         w.numbered(
-            "4.2", "The plan answers these under another recommendation: " + " ".join(content.answered_elsewhere)
+            f"{number}.2",
+            "The plan answers these under another recommendation: " + " ".join(content.answered_elsewhere),
         )
-    w.numbered_heading("5.", "Recommendations proposed for closure")
+    w.numbered_heading(f"{closure}.", "Recommendations proposed for closure")
     if content.for_closure:
         w.numbered(
-            "5.1", "These recommendations are reported as complete. The Committee may agree that they are closed:"
+            f"{closure}.1",
+            "These recommendations are reported as complete. The Committee may agree that they are closed:",
         )
         w.bullets(content.for_closure)
     else:
-        w.numbered("5.1", "No recommendation is reported as complete and still open.")
+        w.numbered(f"{closure}.1", "No recommendation is reported as complete and still open.")
     if content.closed:
         w.numbered(
-            "5.2",
+            f"{closure}.2",
             "Already closed by the Committee: " + "; ".join(f"{k} ({v})" for k, v in content.closed.items()) + ".",
         )

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import OutputError, PipelineError
 from pipeline.export.atomic import check_target
@@ -25,6 +25,9 @@ from pipeline.records import Issue, Plan, Record, Revision
 from pipeline.returns import read_return
 from pipeline.settings import Settings, default_settings
 from pipeline.store import Store, describe_url
+
+if TYPE_CHECKING:
+    from pipeline.portfolio import PortfolioWritten
 
 
 def _chosen(store: Store, plan: str | None, label: str | None, include_drafts: bool) -> tuple[Plan, Revision]:
@@ -64,6 +67,26 @@ def make_tracker(
         plan_name=meta.get("plan_name"),
     )
     return TrackerWritten(path, revision, tuple(warnings), as_of)
+
+
+def make_portfolio_tracker(
+    store: Store,
+    out: Path,
+    *,
+    as_of: date | None = None,
+    meta: Mapping[str, Any] | None = None,
+    include_drafts: bool = False,
+) -> PortfolioWritten:
+    """Write one master tracker over every plan in the store, each at its latest revision (a Plan column, a
+    sheet per plan, plan × status), its flags worked out at one reporting date: `as_of`, else the meeting date
+    in `meta`, else today; return where it went, the plans it holds and its warnings."""
+    from pipeline.export.portfolio_tracker import write_portfolio_tracker
+    from pipeline.portfolio import PortfolioWritten, gather_portfolio
+
+    check_target(out)
+    portfolio = gather_portfolio(store, as_of=as_of, meta=meta, include_drafts=include_drafts)
+    path, cut = write_portfolio_tracker(out, portfolio)
+    return PortfolioWritten(path, portfolio, tuple(i.message for i in cut))
 
 
 def status_choices(settings: Settings) -> list[str]:

@@ -1,0 +1,144 @@
+"""A council's portfolio: every plan in a store, each at its latest revision, flagged as of one reporting date.
+
+Gathering only: each plan's history is loaded once (`load_history`), its flags worked out at the one reporting
+date, and its paper content gathered by the single-plan paper's own `gather_paper` (through
+`committee.paper_content`). The exporters lay out what this returns: `export.portfolio_tracker` and
+`export.portfolio_paper`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.committee import paper_content
+from pipeline.errors import PipelineError
+from pipeline.export.atomic import check_target
+from pipeline.history import diff, flags
+from pipeline.history import previous as previous_revision
+from pipeline.ingest import load_history
+from pipeline.meta import long_date, reporting_date
+from pipeline.paper_content import counts_words
+from pipeline.records import Diff, Flagged, Issue, PaperContent, Plan, Revision
+from pipeline.store import Store, StoreError, describe_url
+from pipeline.words import and_list, plural
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """One plan of the portfolio at its latest revision: its name in prose, its records flagged as of the
+    reporting date, the changes since the revision before, the reading's issues and what its paper says."""
+
+    plan: Plan
+    name: str
+    revision: Revision
+    flagged: tuple[Flagged, ...]
+    changes: Diff | None
+    issues: tuple[Issue, ...]
+    content: PaperContent
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Every plan of a store, by name, and the one reporting date their flags are worked out at."""
+
+    as_of: date
+    plans: tuple[PlanView, ...]
+    store: str
+
+
+@dataclass(frozen=True)
+class PortfolioWritten:
+    """A portfolio output written: where, and the portfolio it lays out, with warnings met while writing."""
+
+    path: Path
+    portfolio: Portfolio
+    warnings: tuple[str, ...] = ()
+
+
+def gather_portfolio(
+    store: Store,
+    *,
+    as_of: date | None = None,
+    meta: Mapping[str, Any] | None = None,
+    include_drafts: bool = False,
+) -> Portfolio:
+    """Given a store, return every plan at its latest revision, flagged as of the reporting date: `as_of`, else
+    the meeting date in `meta`, else today. `meta`'s plan_name is left out: it names one plan, not several."""
+    settings = {k: v for k, v in (meta or {}).items() if k != "plan_name"}
+    when = reporting_date(as_of, settings)
+    known = store.plans()
+    if not known:
+        raise StoreError(describe_url(store.url), "holds no plans yet: run `actionplan ingest FILE` first")
+    views = [_plan_view(store, plan, when, settings, include_drafts) for plan in known]
+    return Portfolio(when, tuple(views), describe_url(store.url))
+
+
+def _plan_view(store: Store, plan: Plan, as_of: date, meta: dict[str, Any], include_drafts: bool) -> PlanView:
+    revision = store.revision(plan, None, include_drafts=include_drafts)
+    history = load_history(store, plan, revision, include_drafts=include_drafts)
+    before = previous_revision(history, revision)
+    content = paper_content(store, history, before, as_of=as_of, meta=meta)
+    return PlanView(
+        plan=plan,
+        name=content.plan_name,
+        revision=revision,
+        flagged=flags(history, as_of),
+        changes=diff(history, before, revision) if before is not None else None,
+        issues=tuple(store.issues(revision)),
+        content=content,
+    )
+
+
+def build_portfolio_paper(
+    store: Store,
+    out: Path,
+    *,
+    as_of: date | None = None,
+    meta: Mapping[str, Any] | None = None,
+    template: Path | None = None,
+    include_drafts: bool = False,
+) -> PortfolioWritten:
+    """Write the portfolio paper: a section per plan (counts, changes, items needing attention) and an appendix
+    table of every plan's items needing attention; return where it went and notes about the template."""
+    from pipeline.export.portfolio_paper import write_portfolio_paper
+    from pipeline.export.template import read_template
+
+    settings = dict(meta or {})
+    if template is not None:
+        read_template(template)
+    check_target(out)
+    portfolio = gather_portfolio(store, as_of=as_of, meta=settings, include_drafts=include_drafts)
+    try:
+        path, notes = write_portfolio_paper(
+            out,
+            [v.content for v in portfolio.plans],
+            title=str(settings.get("subject") or "Action plans: progress report"),
+            summary=str(settings.get("summary") or portfolio_summary(portfolio)),
+            template=template,
+            styles=settings.get("styles"),
+        )
+    except (KeyError, ValueError) as error:
+        raise PipelineError(str(template or out), f"cannot lay out the paper ({error})") from None
+    return PortfolioWritten(path, portfolio, tuple(notes))
+
+
+def portfolio_summary(portfolio: Portfolio) -> str:
+    """Given the portfolio, return its paper's Summary: the plans, their recommendations by status, and how
+    many need attention."""
+    contents = [v.content for v in portfolio.plans]
+    total: Counter[str] = Counter()
+    for content in contents:
+        total.update(content.counts_now)
+    attention = sum(len(c.attention) for c in contents)
+    return (
+        f"This report sets out progress on {plural(len(contents), 'action plan')} as at "
+        f"{long_date(portfolio.as_of)}: {and_list([c.plan_name for c in contents])}. Together they hold "
+        f"{plural(sum(total.values()), 'recommendation')}: {counts_words(total)}. "
+        f"{plural(attention, 'recommendation')} {'needs' if attention == 1 else 'need'} attention; Appendix A "
+        "lists them by plan."
+    )
