@@ -86,7 +86,10 @@ def _child(
             kwargs = {**kwargs, "progress": lambda done, total: conn.send(("progress", (done, total)))}
         result: tuple[str, Any] = ("ok", func(*args, **kwargs))
     except PipelineError as error:
-        result = ("error", error)
+        # Sent bare: a pickler that carries exception chains (tblib, which Dask installs) would otherwise try to
+        # send the library error it was raised from (lxml's, say), which cannot be pickled.
+        error.__cause__ = error.__context__ = None
+        result = ("error", error.with_traceback(None))
     except MemoryError:
         result = ("memory", None)
     except RecursionError:
