@@ -167,19 +167,9 @@ def ingest_batch(
 
     def extract_one(path: Path) -> Extraction | PipelineError:
         progress = (lambda done, total: on_page(path, done, total)) if on_page is not None else None
+        read = extract_isolated if isolate else extract_plan
         try:
-            if isolate:
-                return extract_isolated(
-                    path,
-                    password=password,
-                    settings=settings,
-                    limits=limits,
-                    progress=progress,
-                    pages=pages,
-                    tables=tables,
-                    ocr=ocr,
-                )
-            return extract_plan(
+            return read(
                 path,
                 password=password,
                 settings=settings,
