@@ -31,34 +31,27 @@ def extract_plan(
 
     `pages` limits the search to those pages; `tables` names the tables the plan is taken from.
     `checked=False` leaves out the checks against the schema (`with_checks` adds them). With `ocr`, pages of
-    images are read by OCR (`extract_scanned`).
+    images are read by OCR (see `extract_pdf`).
     """
     settings = settings or default_settings()
     limits = limits or Limits()
     if is_word_like(Path(path)):
         extraction = extract_word(path, settings=settings, limits=limits, pages=pages, tables=tables)
-        return with_checks(extraction) if checked else extraction
-    if ocr:
-        extraction = extract_scanned(
-            path, password=password, settings=settings, progress=progress, limits=limits, pages=pages, tables=tables
+    else:
+        extraction = extract_pdf(
+            path,
+            password=password,
+            settings=settings,
+            progress=progress,
+            limits=limits,
+            pages=pages,
+            tables=tables,
+            ocr=ocr,
         )
-        return with_checks(extraction) if checked else extraction
-    doc = read_pdf(
-        path,
-        password=password,
-        settings=settings,
-        progress=progress,
-        max_pages=limits.max_pages,
-        max_mb=limits.max_file_mb,
-        pages=pages,
-        tables=tables,
-    )
-    records, issues = rows_to_records(doc, settings)
-    extraction = Extraction(source_of(doc), tuple(records), (*doc.issues, *issues))
     return with_checks(extraction) if checked else extraction
 
 
-def extract_scanned(
+def extract_pdf(
     path: str | Path,
     *,
     password: str | None = None,
@@ -67,15 +60,18 @@ def extract_scanned(
     limits: Limits,
     pages: Collection[int] | None = None,
     tables: Sequence[int] | None = None,
+    ocr: bool = False,
 ) -> Extraction:
-    """Given a PDF with pages of images (a scan), return its records and issues, each page without a text layer
+    """Given a plan PDF, return its records and issues. With `ocr`, each page without a text layer (a scan) is
     read by OCR (Tesseract) and laid out as any other; each record read so carries its confidence, and a cell
-    read with low confidence is a warning. Raises MissingToolError when Tesseract is not installed."""
-    from pipeline.ocr import Scanner
-    from pipeline.ocr.confidence import rate_records
+    read with low confidence is a warning. Raises MissingToolError when OCR is asked for and Tesseract is not
+    installed."""
+    scanner = None
+    if ocr:
+        from pipeline.ocr import Scanner
 
-    scanner = Scanner(str(path), password, labels=settings.strong_label_patterns)
-    scanner.check()
+        scanner = Scanner(str(path), password, labels=settings.strong_label_patterns)
+        scanner.check()
     try:
         doc = read_pdf(
             path,
@@ -89,10 +85,13 @@ def extract_scanned(
             scan=scanner,
         )
     finally:
-        scanner.close()
+        if scanner is not None:
+            scanner.close()
     records, issues = rows_to_records(doc, settings)
-    if not scanner.pages:  # every page had a text layer: read as any PDF is
+    if scanner is None or not scanner.pages:  # every page had a text layer: read as any PDF is
         return Extraction(source_of(doc), tuple(records), (*doc.issues, *issues))
+    from pipeline.ocr.confidence import rate_records
+
     rated, low = rate_records(records, doc, scanner.words)
     return Extraction(replace(source_of(doc), format="pdf+ocr"), tuple(rated), (*doc.issues, *issues, *low))
 

@@ -156,7 +156,7 @@ def ingest_batch(
     a file has been read (so a batch of bad files makes no store). `on_page(file, pages done, pages in the
     file)` is called as each page of a file is read, `on_extracted(file)` once a file is read (or refused);
     with `jobs` above 1 both are called from several threads at once. With `ocr`, pages of images are read by
-    OCR (see `extract_scanned`).
+    OCR (see `extraction.extract_pdf`).
     """
     settings = settings or default_settings()
     limits = limits or Limits()
