@@ -30,12 +30,12 @@ from pipeline.words import (
     CHANGE_GROUPS,
     and_list,
     change_sentence,
-    clean_title,
     document_words,
     month_year,
     no_progress_words,
     overdue_words,
     plural,
+    printed_title,
     revision_words,
     slipped_words,
     summarise,
@@ -59,7 +59,7 @@ def plan_name(meta: Mapping[str, Any], revision: Revision) -> str:
     named = str(meta.get("plan_name") or "").strip()
     if named:
         return named
-    title = clean_title(revision.title).rstrip(".")
+    title = printed_title(revision).rstrip(".")
     month = month_year(revision.as_of)
     if month:  # "Updated Action Plan (December 2015)" names the plan without its date
         title = title.replace(f"({month})", "").strip()
@@ -141,7 +141,7 @@ def gather_paper(
             *(str(b) for b in meta.get("background_documents", [])),
         ),
         contact=_contact(meta),
-        appendix_title=f"Appendix A: {clean_title(revision.title) or 'Action plan'}",
+        appendix_title=f"Appendix A: {printed_title(revision) or 'Action plan'}",
         columns=revision.columns,
         records=records,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from pathlib import PurePath
 
 from pipeline.meta import long_date
 from pipeline.records import (
@@ -59,12 +60,11 @@ def month_year(when: str | date | None) -> str:
 
 
 def revision_words(revision: Revision) -> str:
-    """Given a revision, return how a paper names it: "the December 2015 update" by its revision date, else
-    by its title; never its label or file name."""
+    """Given a revision, return how a paper names it: "the December 2015 update" by its revision date, else by
+    the day it was stored ("the update stored on 1 December 2026"); never its label, title or file name."""
     if revision.as_of:
         return f"the {month_year(revision.as_of)} update"
-    title = clean_title(revision.title)
-    return f"the update “{title}”" if title else "the previous update"
+    return f"the update stored on {long_date(revision.ingested_at[:10])}"
 
 
 def clean_title(title: str) -> str:
@@ -72,9 +72,16 @@ def clean_title(title: str) -> str:
     return _TITLE_PREFIX.sub("", title or "").strip()
 
 
+def printed_title(revision: Revision) -> str:
+    """Given a revision, return its title cleaned, or "" when no title was printed (it is its file's name)."""
+    if revision.title.strip() == PurePath(revision.source).stem:
+        return ""
+    return clean_title(revision.title)
+
+
 def document_words(revision: Revision) -> str:
     """Given a revision, return it as a background document: its title and revision date, not its file name."""
-    title = clean_title(revision.title) or "Action plan"
+    title = printed_title(revision) or "Action plan"
     when = month_year(revision.as_of)
     return f"{title}, {when}" if when and when not in title else title
 

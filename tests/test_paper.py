@@ -340,3 +340,19 @@ def test_the_demo_meta_file_names_every_key_the_code_reads() -> None:
     missing = [k for k in META_KEYS if not re.search(rf"^#?\s*\[?{k}\]?\s*=?", text, re.M)]
     assert not missing, f"input/paper.toml does not show {missing}"
     assert str(load_meta(path)["meeting_date"]) == "2016-01-21"
+
+
+def test_a_plan_titled_by_its_file_name_is_named_in_plain_words() -> None:
+    """A plan with no printed title is named "the action plan", and an update with no revision date by the day
+    it was stored: never by its file name or label (as a real Kent paper with no heading above its table)."""
+    from pipeline.records import Revision
+    from pipeline.words import document_words, printed_title, revision_words
+
+    stem = "full_council__2025-03-13__Appendix 1 - Executive Response"
+    rev = Revision(1, stem, "r1", None, stem, f"{stem}.pdf", "0" * 64, 14, (), "2026-12-01T17:00:00", 1, "pdf", False)
+    assert printed_title(rev) == "" and document_words(rev) == "Action plan"
+    assert revision_words(rev) == "the update stored on 1 December 2026"
+    dated = Revision(
+        2, stem, "r2", "2015-12-31", "Appendix 1: Updated Action Plan", "x.pdf", "1" * 64, 25, (), "", 2, "pdf", False
+    )
+    assert printed_title(dated) == "Updated Action Plan" and revision_words(dated) == "the December 2015 update"
