@@ -19,7 +19,8 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,16 +33,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.archives import ArchiveLimits, archive_parts, bomb_reason, has_macros
 from pipeline.cleaning import clean_text
 from pipeline.errors import InputError
+from pipeline.export.owner_marker import ID, MARKER, META_SHEET, PORTFOLIO_FORMAT_VERSION, SIGNATURE
 from pipeline.export.owner_workbook import (
     COMPLETED_SHEET,
     DATA_SHEET,
     FINGERPRINTED,
-    ID,
     INPUT_COLUMNS,
-    MARKER,
-    META_SHEET,
     OLD_SPELLINGS,
-    SIGNATURE,
+    PLAN,
 )
 from pipeline.isolation import LimitError, Limits, run_isolated
 from pipeline.matching import context_fingerprint, squash
@@ -73,6 +72,18 @@ class ReturnedRow:
     context_fingerprint: str
     inputs: dict[str, str]
     formulas: dict[str, str] = field(default_factory=dict)
+    plan: str = ""  # its Plan cell, in a workbook over several plans
+
+
+@dataclass(frozen=True)
+class MarkerPart:
+    """One plan a workbook over several plans answers, as its marker sheet says: the plan, the revision and
+    its source's SHA-256, and the fingerprint of each of the plan's rows by ID."""
+
+    plan: str
+    revision: str
+    revision_sha256: str
+    fingerprints: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,7 @@ class ReturnedWorkbook:
     signature: str = ""
     content: str = ""
     version: str = ""
+    parts: tuple[MarkerPart, ...] = ()  # a workbook over several plans: every plan its marker vouches for
 
 
 def sniff_workbook(path: Path) -> bytes:
@@ -254,7 +266,9 @@ def _formula(cell: Cell) -> str:
     return clean_text(str(getattr(cell.value, "text", cell.value) or "")).strip() or "="
 
 
-def _meta(wb: Workbook, name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+def _meta(wb: Workbook, name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]], tuple[MarkerPart, ...]]:
+    """The marker sheet's facts, each row's fingerprint by ID and, for a workbook over several plans (whose
+    fingerprint rows also say plan, revision and source), the plans it answers with their fingerprints."""
     sheet = next((ws for ws in wb.worksheets if ws.title == META_SHEET or _text(ws.cell(1, 1).value) == MARKER), None)
     if sheet is None:
         raise WorkbookError(
@@ -263,19 +277,35 @@ def _meta(wb: Workbook, name: str) -> tuple[dict[str, str], dict[str, tuple[str,
         )
     facts: dict[str, str] = {}
     prints: dict[str, tuple[str, ...]] = {}
+    answers: dict[tuple[str, str, str], dict[str, tuple[str, ...]]] = {}
     in_table = False
     for row in sheet.iter_rows(values_only=True):
-        key, value = _text(row[0] if row else None), _text(row[1] if len(row) > 1 else None)
+        cells = [_text(row[i]) if i < len(row) else "" for i in range(5)]
+        key, value = cells[0], cells[1]
         if key == ID and value == "fingerprint":
             in_table = True
         elif in_table and key:
             prints[key] = (*prints.get(key, ()), value)  # an ID printed twice: a revision stored before ids were unique
+            if any(cells[2:]):
+                found = answers.setdefault((cells[2], cells[3], cells[4]), {})
+                found[key] = (*found.get(key, ()), value)
         elif key:
             facts[key] = value
-    for needed in ("plan", "revision", "owner"):
+    several = facts.get(MARKER) == PORTFOLIO_FORMAT_VERSION
+    for needed in ("owner",) if several else ("plan", "revision", "owner"):
         if not facts.get(needed):
             raise WorkbookError(name, f"its marker sheet has no {needed}: return the workbook you were sent")
-    return facts, prints
+    if not several:
+        return facts, prints, ()
+    if not answers or any(not plan or not revision for plan, revision, _ in answers):
+        raise WorkbookError(name, "its marker sheet does not say each row's plan: return the workbook you were sent")
+    plans = [p for p, _, _ in answers]
+    if len(set(plans)) < len(plans):  # never written so: the marker was edited
+        raise WorkbookError(
+            name, "its marker sheet was edited (a plan is listed twice): return the workbook you were sent"
+        )
+    parts = tuple(MarkerPart(p, r, sha, found) for (p, r, sha), found in answers.items())
+    return facts, {}, parts
 
 
 # A header as written by any version (lower case) -> the name it has now (lower case).
@@ -304,22 +334,46 @@ def _data_sheet(wb: Workbook) -> tuple[Worksheet, int, dict[str, int], list[str]
     raise WorkbookError("", "has no sheet with the ID and update columns")
 
 
-def _content(facts: dict[str, str], rows: list[ReturnedRow]) -> str:
+def _content(owner: str, plan: str, revision: str, rows: Sequence[ReturnedRow]) -> str:
     """What identifies a return: its owner, plan and revision, and each answered row's ID, inputs and formulas."""
     answered = sorted(
         (r.id, *(squash(r.inputs[n]) for n, _ in INPUT_COLUMNS), *sorted(r.formulas.items()))
         for r in rows
         if any(r.inputs.values()) or r.formulas
     )
-    text = repr([facts["owner"], facts["plan"], facts["revision"], answered])
+    text = repr([owner, plan, revision, answered])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def by_plan(wb: ReturnedWorkbook) -> tuple[list[ReturnedWorkbook], list[ReturnedRow]]:
+    """Given a returned workbook, return it as one return per plan it answers (a workbook of one plan as it is;
+    one over several plans split by each row's Plan cell, each part with its own plan, revision, fingerprints
+    and content) and the rows whose Plan cell names no plan the marker vouches for."""
+    if not wb.parts:
+        return [wb], []
+    views = []
+    for part in wb.parts:
+        rows = tuple(r for r in wb.rows if r.plan == part.plan)
+        views.append(
+            replace(
+                wb,
+                plan=part.plan,
+                revision=part.revision,
+                revision_sha256=part.revision_sha256,
+                fingerprints=part.fingerprints,
+                rows=rows,
+                content=_content(wb.owner, part.plan, part.revision, rows),
+            )
+        )
+    known = {p.plan for p in wb.parts}
+    return views, [r for r in wb.rows if r.plan not in known]
 
 
 def read_return(path: str | Path) -> ReturnedWorkbook:
     """Given a returned owner workbook, return what it says (rows matched later by ID, not position)."""
     path = Path(path)
     wb, sha = open_workbook(path)
-    facts, prints = _meta(wb, str(path))
+    facts, prints, parts = _meta(wb, str(path))
     try:
         ws, header_row, columns, notes = _data_sheet(wb)
     except WorkbookError:
@@ -343,21 +397,24 @@ def read_return(path: str | Path) -> ReturnedWorkbook:
             if formula:
                 formulas[name] = formula
             inputs[name] = _text(cell.value, cell.number_format) if cell is not None and not formula else ""
-        rows.append(ReturnedRow(ident, r, context_fingerprint(context), inputs, formulas))
+        plan = _text(ws.cell(r, columns[PLAN.lower()]).value) if parts and PLAN.lower() in columns else ""
+        rows.append(ReturnedRow(ident, r, context_fingerprint(context), inputs, formulas, plan))
     wb.close()
+    whole = "" if parts else facts["plan"]
     return ReturnedWorkbook(
         path=str(path),
         sha256=sha,
-        plan=facts["plan"],
-        revision=facts["revision"],
+        plan=whole,
+        revision=facts.get("revision", ""),
         revision_sha256=facts.get("revision_sha256", ""),
         owner=facts["owner"],
         fingerprints=prints,
         rows=tuple(rows),
         notes=tuple(notes),
         signature=facts.get(SIGNATURE, ""),
-        content=_content(facts, rows),
+        content=_content(facts["owner"], whole, facts.get("revision", ""), rows),
         version=facts.get(MARKER, ""),
+        parts=parts,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,46 +16,17 @@ from openpyxl import load_workbook
 
 from pipeline.cli import main
 from pipeline.export.portfolio_tracker import sheet_names
-from pipeline.ingest import ingest_file
 from pipeline.portfolio import build_portfolio_paper, gather_portfolio
 from pipeline.store import Store
 from pipeline.update_round.workbooks import make_portfolio_tracker
-from tests.conftest import DATA
-from tests.renderings import STANDARD, Variant, render
+from tests.portfolio_store import PLANS, build_portfolio_store
 
 AS_OF = date(2016, 1, 21)
-PLANS = ("Commissioning", "Highways", "Libraries")
-
-
-def _truth(tmp: Path, name: str, title: str, *, later: bool = False) -> Path:
-    """The 2014 plan's truth under a new title, every recommendation rewritten; owners kept as they are."""
-    truth = json.loads((DATA / "kcc-2014.truth.json").read_text(encoding="utf-8"))
-    truth["title"] = title
-    for row in truth["rows"]:
-        if row["kind"] == "recommendation":
-            row["recommendation"] = (
-                f"{title}: recommendation {row['number']} asks the service to review item {row['number']}."
-            )
-            if later and row["number"] == 1:
-                row["timescales"] = "December 2016"
-    path = tmp / f"{name}.truth.json"
-    path.write_text(json.dumps(truth), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    tmp = tmp_path_factory.mktemp("portfolio")
-    opened = Store(f"sqlite:///{tmp / 'store.db'}")
-    for name in ("kcc-2015", "kcc-2015q4"):
-        ingest_file(opened, DATA / f"{name}.pdf", plan=PLANS[0])
-    variant = Variant("standard", columns=STANDARD)
-    highways = render(_truth(tmp, "highways", "Highways Action Plan"), tmp / "highways.pdf", variant)
-    ingest_file(opened, highways, plan=PLANS[1], revision_date="2015-03-01")
-    for when, later in (("2015-03-01", False), ("2015-09-01", True)):
-        truth = _truth(tmp, f"libraries-{when}", "Libraries Action Plan", later=later)
-        pdf = render(truth, tmp / f"libraries-{when}.pdf", variant)
-        ingest_file(opened, pdf, plan=PLANS[2], revision_date=when)
+    opened = build_portfolio_store(tmp_path_factory.mktemp("portfolio"))
     yield opened
     opened.close()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +22,9 @@ from pipeline.cli.base import (
     store_option,
 )
 from pipeline.isolation import Limits
+
+if TYPE_CHECKING:
+    from pipeline.export.owner_workbook import ReturnTo
 
 
 def _return_limits() -> Limits:
@@ -66,8 +71,9 @@ def _contact(ctx: click.Context, param: click.Parameter, value: str | None) -> t
 @click.option(
     "--all-plans",
     is_flag=True,
-    help="One tracker over every plan in the store, each at its latest revision: a Plan column, a sheet per "
-    "plan and a summary by plan and status (not with --plan, --revision or --by-owner).",
+    help="Every plan in the store, each at its latest revision: one tracker with a Plan column, a sheet per "
+    "plan and a summary by plan and status; with --by-owner, one workbook per owner over all their plans "
+    "(not with --plan or --revision).",
 )
 @click.option("--revision", "label", help="Revision label (default: the latest).")
 @click.option(
@@ -127,19 +133,42 @@ def tracker(
       actionplan tracker -o output/tracker.xlsx --as-of 2016-01-15
       actionplan tracker --all-plans -o output/portfolio.xlsx --as-of 2016-01-15
       actionplan tracker --by-owner output/owners --meta input/paper.toml
+      actionplan tracker --by-owner output/owners --all-plans --meta input/paper.toml
       actionplan tracker --by-owner output/owners --return-by 2016-03-04 \\
           --contact "Jane Smith, Policy Officer <jane.smith@kent.gov.uk>"
     """
     from pipeline.meta import load_meta, long_date
     from pipeline.update_round import make_owner_workbooks, make_tracker
 
-    if all_plans and (plan is not None or label is not None or by_owner is not None):
-        raise click.UsageError(
-            "--all-plans covers every plan at its latest revision: give no --plan, --revision or --by-owner"
-        )
+    if all_plans and (plan is not None or label is not None):
+        raise click.UsageError("--all-plans covers every plan at its latest revision: give no --plan or --revision")
     details = load_meta(meta)
     opened = _open_store(store)
     when = _as_of(as_of)
+    if all_plans and by_owner is not None:
+        from pipeline.update_round.workbooks import make_portfolio_owner_workbooks
+
+        every = make_portfolio_owner_workbooks(
+            opened,
+            by_owner,
+            as_of=when,
+            meta=details,
+            return_by=return_by,
+            contact=contact,
+            include_complete=include_complete,
+            force=force,
+            settings=settings_of(ctx),
+        )
+        revisions = ", ".join(f"{r.plan} {r.label}" for r in every.revisions)
+        click.echo(
+            f"wrote {len(every.files)} owner workbooks over {len(every.revisions)} plans ({revisions}) into {by_owner}/:"
+        )
+        for (key, path), (_, plans) in zip(every.files, every.covers, strict=True):
+            click.echo(f"  {key}: {path.name} ({'; '.join(plans)})")
+        _say_return(every.as_of, every.return_to)
+        for issue in every.warnings:
+            click.echo(f"actionplan: warning: {issue.message}", err=True)
+        return
     if all_plans:
         from pipeline.update_round.workbooks import make_portfolio_tracker
 
@@ -170,17 +199,7 @@ def tracker(
         click.echo(f"wrote {len(books.files)} owner workbooks for revision {books.revision.label} into {by_owner}/:")
         for key, path in books.files:
             click.echo(f"  {key}: {path.name}")
-        back = books.return_to
-        click.echo(
-            f"reporting date {long_date(books.as_of)}; return by {long_date(back.by) or 'not given'}"
-            f" to {back.contact() if back.name or back.email else 'no contact given'}"
-        )
-        if back.by is None or not (back.name or back.email):
-            click.echo(
-                "actionplan: warning: the workbooks give no return-by date or no contact: "
-                "give --return-by and --contact, or return_by and contact in --meta",
-                err=True,
-            )
+        _say_return(books.as_of, books.return_to)
         warnings = books.warnings
     else:
         written = make_tracker(
@@ -192,6 +211,22 @@ def tracker(
         warnings = written.warnings
     for issue in warnings:
         click.echo(f"actionplan: warning: {issue.message}", err=True)
+
+
+def _say_return(as_of: date | None, back: ReturnTo) -> None:
+    """Say the owner workbooks' reporting date and return, and warn when the return-by date or contact is missing."""
+    from pipeline.meta import long_date
+
+    click.echo(
+        f"reporting date {long_date(as_of)}; return by {long_date(back.by) or 'not given'}"
+        f" to {back.contact() if back.name or back.email else 'no contact given'}"
+    )
+    if back.by is None or not (back.name or back.email):
+        click.echo(
+            "actionplan: warning: the workbooks give no return-by date or no contact: "
+            "give --return-by and --contact, or return_by and contact in --meta",
+            err=True,
+        )
 
 
 @main.command()
@@ -251,8 +286,10 @@ def collect(
         f"{len(done.accepted)} updates accepted, {len(done.rejected)} cells rejected, {len(done.conflicts)} conflicting proposals, "
         f"{len(done.stale)} stale rows; {len(done.chase)} owners still to return"
     )
-    if done.draft is not None:
-        click.echo(f"draft revision {done.draft.label} (approve it with: actionplan approve {done.draft.label})")
+    several = len(opened.plans()) > 1
+    for draft in done.drafts:
+        command = f"actionplan approve {draft.label}" + (f" --plan {shlex.quote(draft.plan)}" if several else "")
+        click.echo(f"draft revision {draft.label} of plan {draft.plan!r} (approve it with: {command})")
     click.echo(f"report: {done.report}")
     if done.failed:
         sys.exit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 
@@ -29,13 +30,25 @@ def write_collect_report(
     returns: Sequence[ReturnLine] = (),
 ) -> Path:
     """Write the report of one collect run, one sheet per list; an accepted update that replaced the same
-    owner's earlier one says which (Supersedes), and sheet Returns says how each workbook was taken."""
+    owner's earlier one says which (Supersedes), and sheet Returns says how each workbook was taken. When the
+    lines name their plans (a collect over several plans), each sheet starts with a Plan column."""
+    several = any(line.plan for lines in (accepted, rejected, conflicts, stale, chase, returns) for line in lines)
+
+    def shaped(header: Sequence[str], lines: Sequence[NamedTuple], widths: Sequence[float]) -> tuple[Any, ...]:
+        """The sheet's header, rows and widths: the plan first when there are several, else left out."""
+        if several:
+            return ["Plan", *header], [[line[-1], *line[:-1]] for line in lines], [18, *widths]
+        return list(header), [list(line[:-1]) for line in lines], list(widths)
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Accepted"
     put(ws, 1, 1, title).font = BOLD
-    write_rows(ws, 3, list(ACCEPTED_HEADER), [a._replace(what=sentence_case(a.what)) for a in accepted])
-    set_widths(ws, [8, 22, 28, 14, 60, 40, 60])
+    header, rows, widths = shaped(
+        ACCEPTED_HEADER, [a._replace(what=sentence_case(a.what)) for a in accepted], [8, 22, 28, 14, 60, 40, 60]
+    )
+    write_rows(ws, 3, header, rows)
+    set_widths(ws, widths)
     sheets = (
         ("Rejected", ["ID", "Owner", "Workbook", "Column", "Value", "Why rejected"], rejected, [8, 22, 28, 22, 40, 60]),
         (
@@ -48,8 +61,9 @@ def write_collect_report(
         ("Chase list", ["Owner", "Records", "Note"], chase, [30, 30, 60]),
         ("Returns", list(RETURNS_HEADER), returns, [28, 22, 14, 40, 80]),
     )
-    for name, header, rows, widths in sheets:
+    for name, names, lines, sizes in sheets:
         sheet = wb.create_sheet(name)
+        header, rows, widths = shaped(names, lines, sizes)
         write_rows(sheet, 1, header, rows)
         set_widths(sheet, widths)
     for sheet in wb.worksheets:

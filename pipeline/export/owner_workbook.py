@@ -1,16 +1,15 @@
-"""One workbook per owner: their records, context locked, six input columns open, and a hidden marker sheet.
+"""One workbook per owner: their records, context locked, six input columns open, and a hidden marker sheet
+(`export.owner_marker`: what the workbook answers, signed with the store's secret).
 
-The marker sheet says what the workbook answers (plan, revision, the source's SHA-256, owner) and holds a
-fingerprint of each row's context. Given the store's secret, the facts and each fingerprint are signed
-(HMAC-SHA256, bound to plan, revision, owner and ID), so a marker edited to pass one owner's updates off
-as another's is found out when collected; without one the fingerprints are plain (format 1).
+A workbook over several plans (`write_portfolio_owner_workbook`) has a Plan column and its rows grouped by
+plan; its marker records each row's plan and revision, so each row goes back to its own plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +19,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.cleaning import clean_text
 from pipeline.export.cells import BOLD, WRAP, indent_actions, iso_date, put, save_workbook, set_widths, write_rows
+from pipeline.export.owner_marker import ID, PlanRows, write_marker_sheet
 from pipeline.export.printing import draw_grid, drop_empty_columns, fit_rows, reporting_line, set_page_setup
 from pipeline.history import under_parents
-from pipeline.matching import signed_fingerprint
 from pipeline.meta import long_date
 from pipeline.records import Flagged, Issue, Revision
+from pipeline.words import and_list, plural
 
-META_SHEET = "_actionplan"
-MARKER = "actionplan owner workbook"
-FORMAT_VERSION = "1"  # plain fingerprints: workbooks handed out before they were signed
-SIGNED_FORMAT_VERSION = "2"
-SIGNATURE = "signature"  # the marker fact that holds the signature of the other facts
 DATA_SHEET = "Updates"
 COMPLETED_SHEET = "Completed"  # for reference only: locked, and never read back
 HEADER_ROW = 3  # rows 1 and 2 say whose workbook it is, and when and to whom it goes back
 # The columns, named once: the writer lays them out, the reader (pipeline.returns) finds them by name.
-ID = "ID"
+PLAN = "Plan"  # only in a workbook over several plans: the plan's name as the store knows it
 RECOMMENDATION = "Recommendation"
 PROPOSED_ACTIONS = "Proposed actions"
 TIMESCALE = "Timescale"
@@ -107,9 +101,10 @@ class ReturnTo:
         return f"Please return this workbook{by} to {self.contact()}."
 
 
-def instructions(back: ReturnTo, *, reporting: date, completed: bool) -> list[str]:
+def instructions(back: ReturnTo, *, reporting: date, completed: bool, plans: Sequence[str] = ()) -> list[str]:
     """Given where the workbook goes back and the round's reporting date, return the Instructions sheet's lines:
-    only what works on the protected sheet (filtering, the open columns), never sorting."""
+    only what works on the protected sheet (filtering, the open columns), never sorting. `plans` names the
+    plans of a workbook over several."""
     lines = [
         "How to fill in this workbook",
         back.request(),
@@ -117,6 +112,12 @@ def instructions(back: ReturnTo, *, reporting: date, completed: bool) -> list[st
         "",
         "1. The sheet 'Updates' lists the recommendations you are responsible for that are not yet complete.",
     ]
+    if plans:
+        lines[2] = f"Reporting date: {long_date(reporting)} (the date the plans' progress is reported at)."
+        lines.append(
+            f"   They come from {plural(len(plans), 'action plan')} ({and_list(list(plans))}), grouped by plan: "
+            f"the '{PLAN}' column says which plan each row belongs to."
+        )
     if completed:
         lines.append(
             "   Those already complete or closed are on the sheet 'Completed', for reference: nothing is needed there."
@@ -134,31 +135,13 @@ def instructions(back: ReturnTo, *, reporting: date, completed: bool) -> list[st
         f"{back.name or 'the officer who collects the updates'}.",
         f"8. '{NOTES}' (the green column at the far right) is for your own notes: it is not read back into the plan.",
         "9. To see only some rows, use the filter arrows in the header row (for example, only the rows with "
-        "a given status).",
+        + ("a given status or of one plan)." if plans else "a given status)."),
         f"10. Save the workbook (keep it as .xlsx, keep its name) and send it back to {back.contact()}"
         + (f" by {long_date(back.by)}." if back.by else "."),
         "Please do not delete the hidden sheet or copy the rows into a new workbook: the returned file is matched "
         "to the plan by it.",
     ]
     return lines
-
-
-def _bound(*parts: str) -> tuple[str, ...]:
-    """Each part as the marker sheet gives it back when read (cleaned, trimmed), so both sides sign the same."""
-    return tuple(clean_text(p).strip() for p in parts)
-
-
-def row_print(key: bytes | None, fingerprint: str, *, plan: str, revision: str, owner: str, ident: str) -> str:
-    """Given the store's secret (None: unsigned) and a row's fingerprint, return what the marker sheet holds
-    for that row: the fingerprint signed and bound to the plan, revision, owner and ID."""
-    if key is None:
-        return fingerprint
-    return signed_fingerprint(key, fingerprint, *_bound(plan, revision, owner, ident))
-
-
-def marker_signature(key: bytes, *, plan: str, revision: str, revision_sha256: str, owner: str) -> str:
-    """Given the store's secret and the marker's facts, return the signature that vouches for them."""
-    return signed_fingerprint(key, SIGNED_FORMAT_VERSION, *_bound(plan, revision, revision_sha256, owner))
 
 
 def write_owner_workbook(
@@ -179,38 +162,149 @@ def write_owner_workbook(
     given `completed` rows, a locked sheet of them for reference. `as_of` is the round's reporting date;
     `return_to` says by when and to whom it goes back. Return where it went and the warnings (text cut to fit
     a cell: the workbook shows it cut with a marker, the store keeps it whole)."""
-    warnings: list[Issue] = []
     back = return_to or ReturnTo()
     name = plan_name or revision.plan
-    wb = Workbook()
-    flagged = under_parents(flagged)
-    heading = [f"{name}: updates from {owner_key}", _round_line(back, as_of, revision)]
-    _updates_sheet(wb, heading, flagged, status_choices, warnings)
-    if completed:
-        _completed_sheet(wb, [f"{name}: complete or closed, for reference", _COMPLETED_NOTE], completed, warnings)
-    guide = wb.create_sheet("Instructions")
-    for i, line in enumerate(instructions(back, reporting=as_of, completed=bool(completed)), start=1):
-        cell = put(guide, i, 1, line)
-        cell.alignment = WRAP
-        if i <= 2:
-            cell.font = BOLD
-    set_widths(guide, [GUIDE_WIDTH])
+    book = _Book(owner_key, name, as_of, back, [PlanRows(revision, flagged, completed)], portfolio=False)
     footer = f"{name}: updates from {owner_key}, revision {revision.label}"
-    for ws in wb.worksheets:
-        top = HEADER_ROW if ws.title != guide.title else None
-        set_page_setup(ws, footer=footer, title_rows=(top, top) if top else None)
-        fit_rows(ws, top or 1)
-        if top:
-            draw_grid(ws, top)
-    _marker_sheet(wb, revision, owner_key, flagged, as_of, signing_key)
-    return save_workbook(wb, path), warnings
+    return book.write(path, status_choices, footer, signing_key)
+
+
+def write_portfolio_owner_workbook(
+    path: str | Path,
+    parts: Sequence[PlanRows],
+    owner_key: str,
+    *,
+    status_choices: Sequence[str],
+    as_of: date,
+    signing_key: bytes,
+    return_to: ReturnTo | None = None,
+) -> tuple[Path, list[Issue]]:
+    """Write one owner's workbook over several plans: each part's open rows grouped by plan under a Plan column
+    (the store's name for the plan), a locked sheet of the complete or closed ones if any part has them, and a
+    marker sheet (format 3, signed with the store's secret) recording each row's plan and revision. `as_of` is
+    the round's one reporting date. Return where it went and the warnings (text cut to fit a cell)."""
+    name = plural(len(parts), "action plan")
+    book = _Book(owner_key, name, as_of, return_to or ReturnTo(), list(parts), portfolio=True)
+    return book.write(path, status_choices, f"{name}: updates from {owner_key}", signing_key)
 
 
 _COMPLETED_NOTE = "Nothing is needed from you on these: this sheet is locked, and it is not read back."
 
 
-def _round_line(back: ReturnTo, reporting: date, revision: Revision) -> str:
-    return f"{back.request()} {reporting_line(reporting, revision.as_of)}"
+@dataclass
+class _Book:
+    """One owner workbook being laid out: whose, under which name, its reporting date and return, its plans'
+    rows, and whether it carries a Plan column (a workbook over several plans)."""
+
+    owner: str
+    name: str
+    as_of: date
+    back: ReturnTo
+    parts: list[PlanRows]
+    portfolio: bool
+
+    def rows(self, completed: bool = False) -> list[tuple[str, Flagged]]:
+        """Every row of the sheet, grouped by plan: (the plan's name, the flagged record)."""
+        return [
+            (p.revision.plan, f) for p in self.parts for f in under_parents(p.completed if completed else p.flagged)
+        ]
+
+    def lead(self) -> tuple[tuple[str, float, Callable[[tuple[str, Flagged]], Any]], ...]:
+        """The columns before the inputs: Plan (several plans only), ID, Recommendation."""
+        plan = ((PLAN, 14, lambda pr: pr[0]),) if self.portfolio else ()
+        return plan + tuple((n, w, lambda pr, value=value: value(pr[1])) for n, w, value in LEAD_COLUMNS)
+
+    def write(
+        self, path: str | Path, status_choices: Sequence[str], footer: str, signing_key: bytes | None
+    ) -> tuple[Path, list[Issue]]:
+        warnings: list[Issue] = []
+        wb = Workbook()
+        dated = self.parts[0].revision.as_of if len(self.parts) == 1 else None
+        line = f"{self.back.request()} " + (
+            reporting_line(self.as_of, dated)
+            if dated or not self.portfolio
+            else f"Reporting date: {long_date(self.as_of)}."
+        )
+        self._updates_sheet(wb, [f"{self.name}: updates from {self.owner}", line], status_choices, warnings)
+        done = self.rows(completed=True)
+        if done:
+            heading = [f"{self.name}: complete or closed, for reference", _COMPLETED_NOTE]
+            self._completed_sheet(wb, heading, done, warnings)
+        guide = wb.create_sheet("Instructions")
+        plans = [p.revision.plan for p in self.parts] if self.portfolio else []
+        lines = instructions(self.back, reporting=self.as_of, completed=bool(done), plans=plans)
+        for i, text in enumerate(lines, start=1):
+            cell = put(guide, i, 1, text)
+            cell.alignment = WRAP
+            if i <= 2:
+                cell.font = BOLD
+        set_widths(guide, [GUIDE_WIDTH])
+        for ws in wb.worksheets:
+            top = HEADER_ROW if ws.title != guide.title else None
+            set_page_setup(ws, footer=footer, title_rows=(top, top) if top else None)
+            fit_rows(ws, top or 1)
+            if top:
+                draw_grid(ws, top)
+        write_marker_sheet(wb, self.parts, self.owner, self.as_of, signing_key, portfolio=self.portfolio)
+        return save_workbook(wb, path), warnings
+
+    def _updates_sheet(
+        self, wb: Workbook, heading: Sequence[str], status_choices: Sequence[str], warnings: list[Issue]
+    ) -> None:
+        """Sheet Updates: (Plan,) ID and recommendation, the input columns (open, yellow), the context (locked),
+        notes."""
+        ws = wb.active
+        ws.title = DATA_SHEET
+        _heading(ws, heading)
+        every = self.rows()
+        lead = self.lead()
+        context = [(n, w) for n, w, _ in CONTEXT_COLUMNS]
+        values = [[value(f) for _, _, value in CONTEXT_COLUMNS] for _, f in every]
+        context, values = drop_empty_columns(context, values, keep=FINGERPRINTED)
+        columns = [(n, w) for n, w, _ in lead] + list(INPUT_COLUMNS) + context + [(NOTES, 14)]
+        rows = [
+            [value(pr) for _, _, value in lead] + [""] * len(INPUT_COLUMNS) + shown + [""]
+            for pr, shown in zip(every, values, strict=True)
+        ]
+        write_rows(ws, HEADER_ROW, [n for n, _ in columns], rows, warnings)
+        set_widths(ws, [w for _, w in columns])
+        first_input = len(lead) + 1
+        open_columns = {j: INPUT_FILL for j in range(first_input, first_input + len(INPUT_COLUMNS))}
+        open_columns[len(columns)] = NOTES_FILL
+        last_row = HEADER_ROW + max(len(rows), 1)
+        for j, fill in open_columns.items():
+            ws.cell(row=HEADER_ROW, column=j).fill = fill
+            for i in range(HEADER_ROW + 1, last_row + 1):
+                cell = ws.cell(row=i, column=j)
+                cell.protection = Protection(locked=False)
+                cell.fill = fill
+                cell.alignment = WRAP
+        choices = ",".join(status_choices)
+        dropdown = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=False)
+        dropdown.prompt, dropdown.promptTitle = "Choose a status, or leave empty", PROPOSED_STATUS
+        ws.add_data_validation(dropdown)
+        status_col = get_column_letter(first_input + 1)
+        dropdown.add(f"{status_col}{HEADER_ROW + 1}:{status_col}{last_row}")
+        ws.freeze_panes = f"{get_column_letter(len(lead))}{HEADER_ROW + 1}"
+        indent_actions(ws, [f for _, f in every], first_row=HEADER_ROW + 1, column=len(lead) - 1)
+        _protect(ws, len(columns), last_row)
+
+    def _completed_sheet(
+        self, wb: Workbook, heading: Sequence[str], done: list[tuple[str, Flagged]], warnings: list[Issue]
+    ) -> None:
+        """Sheet Completed: the owner's complete or closed rows, context only, every cell locked."""
+        ws = wb.create_sheet(COMPLETED_SHEET)
+        _heading(ws, heading)
+        every = self.lead() + tuple((n, w, lambda pr, value=value: value(pr[1])) for n, w, value in CONTEXT_COLUMNS)
+        columns, rows = drop_empty_columns(
+            [(n, w) for n, w, _ in every], [[value(pr) for _, _, value in every] for pr in done], keep=(ID,)
+        )
+        write_rows(ws, HEADER_ROW, [n for n, _ in columns], rows, warnings)
+        set_widths(ws, [w for _, w in columns])
+        lead = len(self.lead())
+        ws.freeze_panes = f"{get_column_letter(lead)}{HEADER_ROW + 1}"
+        indent_actions(ws, [f for _, f in done], first_row=HEADER_ROW + 1, column=lead - 1)
+        _protect(ws, len(columns), HEADER_ROW + max(len(rows), 1))
 
 
 def _heading(ws: Worksheet, lines: Sequence[str]) -> None:
@@ -227,96 +321,3 @@ def _protect(ws: Worksheet, last_column: int, last_row: int) -> None:
     ws.protection.sort = True  # sorting locked: Excel refuses to sort locked cells anyway
     ws.protection.formatColumns = False  # widths may change
     ws.protection.formatRows = False  # heights may change
-
-
-def _updates_sheet(
-    wb: Workbook,
-    heading: Sequence[str],
-    flagged: Sequence[Flagged],
-    status_choices: Sequence[str],
-    warnings: list[Issue],
-) -> None:
-    """Sheet Updates: ID and recommendation, the input columns (open, yellow), the context (locked), notes."""
-    ws = wb.active
-    ws.title = DATA_SHEET
-    _heading(ws, heading)
-    context = [(n, w) for n, w, _ in CONTEXT_COLUMNS]
-    values = [[value(r) for _, _, value in CONTEXT_COLUMNS] for r in flagged]
-    context, values = drop_empty_columns(context, values, keep=FINGERPRINTED)
-    columns = [(n, w) for n, w, _ in LEAD_COLUMNS] + list(INPUT_COLUMNS) + context + [(NOTES, 14)]
-    rows = [
-        [value(r) for _, _, value in LEAD_COLUMNS] + [""] * len(INPUT_COLUMNS) + shown + [""]
-        for r, shown in zip(flagged, values, strict=True)
-    ]
-    write_rows(ws, HEADER_ROW, [n for n, _ in columns], rows, warnings)
-    set_widths(ws, [w for _, w in columns])
-    first_input = len(LEAD_COLUMNS) + 1
-    open_columns = {j: INPUT_FILL for j in range(first_input, first_input + len(INPUT_COLUMNS))}
-    open_columns[len(columns)] = NOTES_FILL
-    last_row = HEADER_ROW + max(len(rows), 1)
-    for j, fill in open_columns.items():
-        ws.cell(row=HEADER_ROW, column=j).fill = fill
-        for i in range(HEADER_ROW + 1, last_row + 1):
-            cell = ws.cell(row=i, column=j)
-            cell.protection = Protection(locked=False)
-            cell.fill = fill
-            cell.alignment = WRAP
-    choices = ",".join(status_choices)
-    dropdown = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=False)
-    dropdown.prompt, dropdown.promptTitle = "Choose a status, or leave empty", PROPOSED_STATUS
-    ws.add_data_validation(dropdown)
-    status_col = get_column_letter(first_input + 1)
-    dropdown.add(f"{status_col}{HEADER_ROW + 1}:{status_col}{last_row}")
-    ws.freeze_panes = f"B{HEADER_ROW + 1}"
-    indent_actions(ws, flagged, first_row=HEADER_ROW + 1)
-    _protect(ws, len(columns), last_row)
-
-
-def _completed_sheet(wb: Workbook, heading: Sequence[str], completed: Sequence[Flagged], warnings: list[Issue]) -> None:
-    """Sheet Completed: the owner's complete or closed rows, context only, every cell locked."""
-    ws = wb.create_sheet(COMPLETED_SHEET)
-    _heading(ws, heading)
-    completed = under_parents(completed)
-    every = LEAD_COLUMNS + CONTEXT_COLUMNS
-    columns, rows = drop_empty_columns(
-        [(n, w) for n, w, _ in every], [[value(r) for _, _, value in every] for r in completed], keep=(ID,)
-    )
-    write_rows(ws, HEADER_ROW, [n for n, _ in columns], rows, warnings)
-    set_widths(ws, [w for _, w in columns])
-    ws.freeze_panes = f"B{HEADER_ROW + 1}"
-    indent_actions(ws, completed, first_row=HEADER_ROW + 1)
-    _protect(ws, len(columns), HEADER_ROW + max(len(rows), 1))
-
-
-def _marker_sheet(
-    wb: Workbook,
-    revision: Revision,
-    owner_key: str,
-    flagged: Sequence[Flagged],
-    as_of: date,
-    signing_key: bytes | None,
-) -> None:
-    """The hidden marker sheet: what the workbook answers, signed, and each row's fingerprint."""
-    meta = wb.create_sheet(META_SHEET)
-    facts = [
-        [MARKER, FORMAT_VERSION if signing_key is None else SIGNED_FORMAT_VERSION],
-        ["plan", revision.plan],
-        ["revision", revision.label],
-        ["revision_sha256", revision.sha256],
-        ["owner", owner_key],
-        ["as_of", as_of.isoformat()],
-        ["generated_at", datetime.now().isoformat(timespec="seconds")],
-    ]
-    bound = {"plan": revision.plan, "revision": revision.label, "owner": owner_key}
-    if signing_key is not None:
-        facts.append([SIGNATURE, marker_signature(signing_key, revision_sha256=revision.sha256, **bound)])
-    for i, (key, value) in enumerate(facts, start=1):
-        put(meta, i, 1, key)
-        put(meta, i, 2, value)
-    put(meta, len(facts) + 2, 1, ID).font = BOLD
-    put(meta, len(facts) + 2, 2, "fingerprint").font = BOLD
-    for i, r in enumerate(flagged, start=len(facts) + 3):
-        put(meta, i, 1, r.id)
-        put(meta, i, 2, row_print(signing_key, r.fingerprint, ident=r.id, **bound))
-    meta.sheet_state = "hidden"
-    meta.protection.sheet = True

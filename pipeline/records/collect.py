@@ -1,6 +1,7 @@
 """What one collect run found, a row each: updates accepted, cells rejected, co-owners' conflicts, stale
 rows, owners still to chase, and how each returned workbook was taken. Each is a named tuple: a row of the
-collect report as it stands, and named fields for code."""
+collect report as it stands (its last field, the plan, leads the row when one collect answers several plans),
+and named fields for code."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class Accepted(NamedTuple):
     value: str
     reason: str = ""  # the reason given for a new timescale
     supersedes: str = ""  # the same owner's earlier update it replaced
+    plan: str = ""  # the plan, when one collect answers several
 
 
 class Rejected(NamedTuple):
@@ -28,6 +30,7 @@ class Rejected(NamedTuple):
     column: str
     value: str
     why: str
+    plan: str = ""  # the plan, when one collect answers several
 
 
 class Conflict(NamedTuple):
@@ -38,6 +41,7 @@ class Conflict(NamedTuple):
     owner: str
     proposed: str
     workbook: str
+    plan: str = ""  # the plan, when one collect answers several
 
 
 class Stale(NamedTuple):
@@ -47,6 +51,7 @@ class Stale(NamedTuple):
     owner: str
     workbook: str
     why: str
+    plan: str = ""  # the plan, when one collect answers several
 
 
 class Chase(NamedTuple):
@@ -55,6 +60,7 @@ class Chase(NamedTuple):
     owner: str
     records: str
     note: str
+    plan: str = ""  # the plan, when one collect answers several
 
 
 class ReturnLine(NamedTuple):
@@ -65,3 +71,4 @@ class ReturnLine(NamedTuple):
     content: str
     marker: str
     outcome: str
+    plan: str = ""  # the plan, when one collect answers several

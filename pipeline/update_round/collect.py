@@ -8,54 +8,51 @@ earlier update on each record it answers. Co-owners who disagree are a conflict:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.errors import PipelineError
 from pipeline.export.collect_report import write_collect_report
 from pipeline.isolation import Limits
-from pipeline.meta import long_date
 from pipeline.records import (
     Accepted,
     Chase,
     Conflict,
     Plan,
-    Record,
     Rejected,
     ReturnLine,
     Revision,
     Stale,
     Update,
 )
-from pipeline.returns import RETURN_LIMITS, ReturnedWorkbook, WorkbookError, read_return_isolated
+from pipeline.returns import RETURN_LIMITS, ReturnedWorkbook, WorkbookError, by_plan, read_return_isolated
 from pipeline.settings import Settings, default_settings
 from pipeline.store import ChangedMeanwhileError, Store, describe_url
+from pipeline.update_round.checking import EDITED_REASON, collected_before, read_rows, record_keys, source_entries
 from pipeline.update_round.draft import Run, draft_of, rebuild
-from pipeline.update_round.returned_rows import (
-    check_row,
-    marker_state,
-    route_row,
-    says_anything,
-)
+from pipeline.update_round.returned_rows import marker_state
 from pipeline.update_round.workbooks import is_open
+from pipeline.words import and_list
 
-# One return gathered into a draft, as its source lists it: file name#return id.
-_SOURCE_ENTRY = re.compile(r"[^,#]+#[0-9a-f]{12}(?=,|$)")
 MARKER_NOTES = {
     "signed": "signed",
     "unsigned": "unsigned (handed out before workbooks were signed: its marker cannot be checked)",
     "edited": "edited (its signature does not match)",
 }
+ORPHAN_REASON = (
+    "names no plan this workbook was made for (its locked Plan cell was changed): not applied; check with the owner"
+)
 
 
 @dataclass(frozen=True)
 class Collected:
-    """What one collect run did: the draft, the report's lists, and one line per workbook read (`returns`:
-    workbook, owner, return, marker, outcome)."""
+    """What one collect run did: the draft (when the returns answer one plan), the report's lists, one line per
+    workbook read (`returns`: workbook, owner, return, marker, outcome) and every draft written or kept, one a
+    plan (`drafts`). When the returns answer several plans, each line of the lists names its plan."""
 
     draft: Revision | None
     accepted: list[Accepted]
@@ -66,6 +63,17 @@ class Collected:
     failed: list[str]
     report: Path | None
     returns: list[ReturnLine] = field(default_factory=list)
+    drafts: tuple[Revision, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One plan the returns answer: the plan, the revision its rows answer, its latest, and its returns."""
+
+    plan: Plan
+    base: Revision
+    latest: Revision
+    returned: list[ReturnedWorkbook]
 
 
 def collect_returns(
@@ -78,35 +86,115 @@ def collect_returns(
     today: date | None = None,
     limits: Limits = RETURN_LIMITS,
 ) -> Collected:
-    """Read returned owner workbooks (each in a child process within `limits`), check every cell, and
-    gather accepted updates into a draft revision."""
+    """Read returned owner workbooks (each in a child process within `limits`), check every cell, and gather
+    accepted updates into a draft revision of each plan they answer: a workbook over several plans (or
+    workbooks of different plans) send each row to its own plan's draft, to approve plan by plan."""
     settings = settings or default_settings()
     day = (today or date.today()).isoformat()
     returned, failed = _read_all(files, limits)
-    bases = {(r.plan, r.revision) for r in returned}
+    key = store.signing_key()
+    groups: dict[str, list[ReturnedWorkbook]] = defaultdict(list)
+    orphans: list[Rejected] = []
+    edited: list[ReturnedWorkbook] = []  # over several plans, an edited marker says nothing of which plans
+    for wb in returned:
+        if wb.parts and marker_state(wb, key) == "edited":
+            edited.append(wb)
+            continue
+        views, strays = by_plan(wb)
+        for view in views:
+            groups[view.plan].append(view)
+        name = Path(wb.path).name
+        orphans += [
+            Rejected(r.id, wb.owner, name, "Plan", r.plan, ORPHAN_REASON) for r in strays if any(r.inputs.values())
+        ]
+    targets = [_target(store, plan, group, label) for plan, group in groups.items()]  # every check before writing
+    done = [(t, *_collect_plan(store, t, label, settings, day, key)) for t in targets]
+    several = len(done) > 1
+
+    def each(pick: Callable[[Run, list[ReturnLine]], Sequence[_Row]]) -> list[_Row]:
+        """One list of every plan's run, each line naming its plan when there are several."""
+        return [_of_plan(i, t.plan.name) if several else i for t, _, run, lines in done for i in pick(run, lines)]
+
+    accepted, conflicts = each(lambda run, _: run.accepted), each(lambda run, _: run.conflicts)
+    rejected = each(lambda run, _: run.rejected) + orphans
+    stale, chase, returns = each(lambda run, _: run.stale), each(lambda run, _: run.chase), each(lambda _, lines: lines)
+    for wb in edited:
+        name = Path(wb.path).name
+        stale.append(Stale("", wb.owner, name, EDITED_REASON))
+        returns.append(
+            ReturnLine(
+                name, wb.owner, wb.content[:12], MARKER_NOTES["edited"], "not applied: the marker sheet was edited"
+            )
+        )
+    path = write_collect_report(
+        report,
+        _title(done),
+        accepted=accepted,
+        rejected=rejected,
+        conflicts=conflicts,
+        stale=stale,
+        chase=chase,
+        returns=returns,
+    )
+    drafts = tuple(d for _, d, _, _ in done if d is not None)
+    draft = done[0][1] if len(done) == 1 else None
+    return Collected(draft, accepted, rejected, conflicts, stale, chase, failed, path, returns, drafts)
+
+
+_Row = TypeVar("_Row", Accepted, Rejected, Conflict, Stale, Chase, ReturnLine)
+
+
+def _of_plan(item: _Row, plan: str) -> _Row:
+    return item._replace(plan=plan)
+
+
+def _title(done: Sequence[tuple[_Target, Revision | None, Run, list[ReturnLine]]]) -> str:
+    """The collect report's title: the plan, the revision its returns answer and the draft; or each plan's."""
+    each = [(t.plan.name, t.base.label, f", gathered in draft revision {d.label}" if d else "") for t, d, _, _ in done]
+    if not each:
+        return "Collect report: no usable returns"
+    if len(each) == 1:
+        name, base, draft = each[0]
+        return f"Collect report: {name}, returns against revision {base}{draft}"
+    return "Collect report: returns for " + and_list(
+        [f"{name} (against revision {base}{draft})" for name, base, draft in each]
+    )
+
+
+def _target(store: Store, plan_name: str, group: list[ReturnedWorkbook], label: str | None) -> _Target:
+    """Given one plan's returns, return the plan and the revision they answer; refuse returns of several
+    revisions of one plan, or a draft label that is a published revision."""
+    bases = sorted({wb.revision for wb in group})
     if len(bases) > 1:
         raise PipelineError(
-            None, f"the workbooks answer different plans or revisions ({sorted(bases)}): collect each set separately"
+            None,
+            f"the workbooks answer different revisions of plan {plan_name!r} ({', '.join(bases)}): "
+            "collect each set separately",
         )
-    plan_name, base_label = bases.pop()
     chosen = store.resolve_plan(plan_name)
-    base = store.revision(chosen, base_label, include_drafts=True)
-    latest = store.revisions(chosen)[-1]
+    base = store.revision(chosen, bases[0], include_drafts=True)
     if label is not None and any(r.label == label and not r.draft for r in store.revisions(chosen)):
         raise PipelineError(
             describe_url(store.url),
-            f"revision {label!r} is a published revision: choose another --revision label for the draft",
+            f"revision {label!r} of plan {plan_name!r} is a published revision: choose another --revision label "
+            "for the draft",
         )
-    key = store.signing_key()
+    return _Target(chosen, base, store.revisions(chosen)[-1], group)
+
+
+def _collect_plan(
+    store: Store, target: _Target, label: str | None, settings: Settings, day: str, key: bytes
+) -> tuple[Revision | None, Run, list[ReturnLine]]:
+    """Gather one plan's returns into its draft; return the draft, what the run found and a line per return."""
     for attempt in range(5):
         # Another collect may write the same draft meanwhile: then start again from its result.
         try:
-            new_draft, run = _collect_once(store, chosen, base, latest, returned, label, settings, day, key)
+            new_draft, run = _collect_once(store, target, label, settings, day, key)
             break
         except ChangedMeanwhileError:
             if attempt == 4:
                 raise
-    returns = [
+    lines = [
         ReturnLine(
             Path(wb.path).name,
             wb.owner,
@@ -114,22 +202,9 @@ def collect_returns(
             MARKER_NOTES[run.markers.get(i, "unsigned")],
             "; ".join(run.outcomes[i]) or "nothing to apply",
         )
-        for i, wb in enumerate(returned)
+        for i, wb in enumerate(target.returned)
     ]
-    title = f"Collect report: {chosen.name}, returns against revision {base.label}" + (
-        f", gathered in draft revision {new_draft.label}" if new_draft else ""
-    )
-    path = write_collect_report(
-        report,
-        title,
-        accepted=run.accepted,
-        rejected=run.rejected,
-        conflicts=run.conflicts,
-        stale=run.stale,
-        chase=run.chase,
-        returns=returns,
-    )
-    return Collected(new_draft, run.accepted, run.rejected, run.conflicts, run.stale, run.chase, failed, path, returns)
+    return new_draft, run, lines
 
 
 def _read_all(files: Sequence[Path], limits: Limits) -> tuple[list[ReturnedWorkbook], list[str]]:
@@ -149,154 +224,20 @@ def _read_all(files: Sequence[Path], limits: Limits) -> tuple[list[ReturnedWorkb
     return returned, failed
 
 
-def _collected_before(draft: Revision | None, previous: Iterable[Sequence[Update]]) -> dict[str, str]:
-    """Every return gathered in the draft so far, superseded ones too (the draft's source lists each as
-    name#return): return id -> where it came from."""
-    known = {e.rpartition("#")[2]: f"{e.rpartition('#')[0]} (collected before)" for e in _source_entries(draft)}
-    for u in (u for ups in previous for u in ups):
-        known[u.source.rpartition("#")[2]] = f"{u.source.split('#')[0]} (collected {long_date(u.date)})"
-    return known
-
-
-def _source_entries(draft: Revision | None) -> set[str]:
-    """The returns a draft's source lists (name#return id); none for a draft made before returns had ids."""
-    return {e.strip() for e in _SOURCE_ENTRY.findall(draft.source)} if draft else set()
-
-
-def _keys(records: Sequence[Record]) -> list[tuple[str, int]]:
-    """Each record's key: its ID and how many records before it had that ID (0 once IDs are unique)."""
-    seen: dict[str, int] = defaultdict(int)
-    keys = []
-    for r in records:
-        keys.append((r.id, seen[r.id]))
-        seen[r.id] += 1
-    return keys
-
-
-def _read_rows(
-    returned: Sequence[ReturnedWorkbook],
-    base: Revision,
-    latest: Revision,
-    base_records: Sequence[Record],
-    collected_before: dict[str, str],
-    run: Run,
-    settings: Settings,
-    day: str,
-    key: bytes,
-) -> list[tuple[int, Update, int]]:
-    """Check every returned row; return the updates to apply as (record position, update, workbook index)."""
-    positions: dict[str, list[int]] = defaultdict(list)
-    for pos, rec in enumerate(base_records):
-        positions[rec.id].append(pos)
-    seen: dict[tuple[str, str], str] = {}
-    updates: list[tuple[int, Update, int]] = []
-    for w, wb in enumerate(returned):
-        name = Path(wb.path).name
-        marker = run.markers[w] = marker_state(wb, key)
-        if wb.revision_sha256 and wb.revision_sha256 != base.sha256:
-            why = f"made from another file than revision {base.label}: send the owner a new workbook"
-            run.stale.append(Stale("", wb.owner, name, why))
-            run.outcomes[w].append(f"stale: {why}")
-            continue
-        if marker == "edited":
-            why = "its hidden marker sheet was edited (its signature does not match): not applied; check with the owner"
-            run.stale.append(Stale("", wb.owner, name, why))
-            run.outcomes[w].append("not applied: the marker sheet was edited")
-            continue
-        earlier = seen.get((wb.owner, wb.content)) or collected_before.get(wb.content[:12])
-        if earlier:
-            run.outcomes[w].append(f"same content as {earlier}: adds nothing")
-            continue
-        seen[(wb.owner, wb.content)] = name
-        stale_before, rejected_before = len(run.stale), len(run.rejected)
-        where = _Where(base, latest, base_records, positions, key if marker == "signed" else None)
-        for pos, update in _workbook_updates(wb, name, where, run, settings, day):
-            updates.append((pos, update, w))
-        for count, what in (
-            (len(run.stale) - stale_before, "stale rows"),
-            (len(run.rejected) - rejected_before, "cells rejected"),
-        ):
-            if count:
-                run.outcomes[w].append(f"{count} {what}")
-    return updates
-
-
-@dataclass(frozen=True)
-class _Where:
-    """What a returned row is checked against: the base revision and its records (positions by ID), the
-    latest revision, and the store's secret when the workbook's marker is signed."""
-
-    base: Revision
-    latest: Revision
-    records: Sequence[Record]
-    positions: dict[str, list[int]]
-    key: bytes | None
-
-
-def _workbook_updates(
-    wb: ReturnedWorkbook, name: str, where: _Where, run: Run, settings: Settings, day: str
-) -> list[tuple[int, Update]]:
-    """Given one usable returned workbook, return the updates its rows make as (record position, update);
-    rows and cells refused go into `run`."""
-    base = where.base
-    source = f"{name}#{wb.content[:12]}"
-    answered: dict[str, int] = {}
-    out: list[tuple[int, Update]] = []
-    for row in wb.rows:
-        given = any(row.inputs.values()) or bool(row.formulas)
-        found = where.positions.get(row.id, [])
-        if not found:
-            if given:
-                why = f"no recommendation {row.id} in revision {base.label}"
-                run.rejected.append(Rejected(row.id, wb.owner, name, "ID", row.id, why))
-            continue
-        if not given:
-            continue
-        if row.id in answered:
-            why = f"ID {row.id} is in this workbook twice: only its row {answered[row.id]} was read"
-            run.rejected.append(Rejected(row.id, wb.owner, name, "ID", row.id, why))
-            continue
-        answered[row.id] = row.sheet_row
-        if base.id != where.latest.id and not base.draft:
-            why = f"answers revision {base.label}, but the latest is {where.latest.label}: send a new workbook"
-            run.stale.append(Stale(row.id, wb.owner, name, why))
-            continue
-        target, why = route_row(row, [(p, where.records[p]) for p in found], wb, where.key)
-        if target is None:
-            run.stale.append(Stale(row.id, wb.owner, name, why))
-            continue
-        if wb.owner not in where.records[target].owner_keys:
-            why = f"{wb.owner} is not an owner of {row.id}"
-            run.rejected.append(Rejected(row.id, wb.owner, name, "ID", row.id, why))
-            continue
-        update, bad = check_row(row, wb.owner, source, day, settings)
-        run.rejected.extend(Rejected(row.id, wb.owner, name, col, value, why) for col, value, why in bad)
-        if says_anything(update):
-            out.append((target, update))
-    return out
-
-
 def _collect_once(
-    store: Store,
-    chosen: Plan,
-    base: Revision,
-    latest: Revision,
-    returned: Sequence[ReturnedWorkbook],
-    label: str | None,
-    settings: Settings,
-    day: str,
-    key: bytes,
+    store: Store, target: _Target, label: str | None, settings: Settings, day: str, key: bytes
 ) -> tuple[Revision | None, Run]:
     """Check every returned row against the base revision and write the draft (conditionally on it being unchanged)."""
+    chosen, base, returned = target.plan, target.base, target.returned
     run = Run()
     base_records = store.records(base)
-    keys = _keys(base_records)
+    keys = record_keys(base_records)
     draft = store.draft_for(chosen, base)
     draft_records = store.records(draft) if draft else []
-    previous = {k: r.updates for k, r in zip(_keys(draft_records), draft_records, strict=True)}
-    collected_before = _collected_before(draft, previous.values())
+    previous = {k: r.updates for k, r in zip(record_keys(draft_records), draft_records, strict=True)}
+    known = collected_before(draft, previous.values())
     fresh: dict[int, list[tuple[Update, int]]] = defaultdict(list)
-    for pos, update, w in _read_rows(returned, base, latest, base_records, collected_before, run, settings, day, key):
+    for pos, update, w in read_rows(returned, base, target.latest, base_records, known, run, settings, day, key):
         fresh[pos].append((update, w))
     names = [Path(wb.path).name for wb in returned]
     # Rebuild the draft from the base and every update so far, so a disagreement is seen whichever run brought it.
@@ -316,7 +257,7 @@ def _collect_once(
     ]
     if not fresh and draft is None:
         return None, run
-    sources = _source_entries(draft) | {u.source for ups in fresh.values() for u, _ in ups}
+    sources = source_entries(draft) | {u.source for ups in fresh.values() for u, _ in ups}
     new_draft = store.add_revision(
         chosen.name,
         label or (draft.label if draft else f"{base.label}-returns"),

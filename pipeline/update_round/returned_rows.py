@@ -14,16 +14,14 @@ from dataclasses import replace
 from typing import Literal
 
 from pipeline.export.cells import cell_text
+from pipeline.export.owner_marker import FORMAT_VERSION, marker_signature, portfolio_signature, row_print
 from pipeline.export.owner_workbook import (
     COMMENTS,
     EVIDENCE,
-    FORMAT_VERSION,
     PROGRESS_UPDATE,
     PROPOSED_STATUS,
     REASON,
     REVISED_TIMESCALE,
-    marker_signature,
-    row_print,
 )
 from pipeline.export.text import sentence_case
 from pipeline.matching import record_fingerprint, squash
@@ -45,10 +43,14 @@ def marker_state(wb: ReturnedWorkbook, key: bytes) -> Marker:
     """Given a returned workbook and the store's secret, say whether its marker sheet is signed (and vouched
     for by the signature), unsigned (a workbook handed out before signing), or edited."""
     if not wb.signature:
-        return "unsigned" if wb.version in ("", FORMAT_VERSION) else "edited"  # a signature removed
-    expected = marker_signature(
-        key, plan=wb.plan, revision=wb.revision, revision_sha256=wb.revision_sha256, owner=wb.owner
-    )
+        return "unsigned" if wb.version in ("", FORMAT_VERSION) and not wb.parts else "edited"  # a signature removed
+    if wb.parts:  # a workbook over several plans: the signature vouches for every plan its rows answer
+        answers = [(p.plan, p.revision, p.revision_sha256) for p in wb.parts]
+        expected = portfolio_signature(key, owner=wb.owner, answers=answers)
+    else:
+        expected = marker_signature(
+            key, plan=wb.plan, revision=wb.revision, revision_sha256=wb.revision_sha256, owner=wb.owner
+        )
     return "signed" if hmac.compare_digest(expected, wb.signature) else "edited"
 
 

@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import OutputError, PipelineError
 from pipeline.export.atomic import check_target
-from pipeline.export.owner_workbook import ReturnTo, write_owner_workbook
+from pipeline.export.owner_marker import PlanRows
+from pipeline.export.owner_workbook import ReturnTo, write_owner_workbook, write_portfolio_owner_workbook
 from pipeline.export.tracker import write_tracker
 from pipeline.history import diff, flags, held_by, owner_keys_of, status_by_theme
 from pipeline.ingest import load_history
@@ -24,7 +25,7 @@ from pipeline.owners import owner_files
 from pipeline.records import Issue, Plan, Record, Revision
 from pipeline.returns import read_return
 from pipeline.settings import Settings, default_settings
-from pipeline.store import Store, describe_url
+from pipeline.store import Store, StoreError, describe_url
 
 if TYPE_CHECKING:
     from pipeline.portfolio import PortfolioWritten
@@ -125,6 +126,19 @@ class Written:
     return_to: ReturnTo = field(default_factory=ReturnTo)
 
 
+@dataclass(frozen=True)
+class PortfolioBooks:
+    """The owner workbooks over every plan written: each owner key's file, the plans each covers, every plan's
+    revision they answer, warnings met on the way, the reporting date and by when and to whom they go back."""
+
+    files: tuple[tuple[str, Path], ...]
+    covers: tuple[tuple[str, tuple[str, ...]], ...]
+    revisions: tuple[Revision, ...]
+    warnings: tuple[Issue, ...] = ()
+    as_of: date | None = None
+    return_to: ReturnTo = field(default_factory=ReturnTo)
+
+
 def is_open(record: Record, closed: Collection[str]) -> bool:
     """Whether owners are still asked about a record: not complete, and not agreed closed."""
     return record.status.value != "complete" and record.id not in closed
@@ -189,15 +203,7 @@ def make_owner_workbooks(
     keys = owner_keys_of(flagged)
     names = owner_files(keys)
     targets = [(key, outdir / names[key]) for key in keys]
-    if not force:
-        typed = [str(p) for _, p in targets if p.exists() and has_input(p)]
-        if typed:
-            raise OutputError(
-                typed[0],
-                f"already has updates typed in ({len(typed)} workbook(s) in all): collect them first, or use --force to overwrite",
-            )
-    for _, path in targets:
-        check_target(path)  # never a link, folder or device in the owners' folder
+    check_targets(targets, force)
     warnings: list[Issue] = []
     signing_key = store.signing_key()
     with staging_folder(outdir) as staging:
@@ -216,6 +222,76 @@ def make_owner_workbooks(
             )
             warnings += cut
     return Written(tuple(targets), revision, tuple(warnings), as_of, back)
+
+
+def check_targets(targets: Sequence[tuple[str, Path]], force: bool) -> None:
+    """Given the owner workbooks about to be written, refuse any that is a link, folder or device, and (unless
+    `force`) any that already has updates typed in: they are to be collected first."""
+    if not force:
+        typed = [str(p) for _, p in targets if p.exists() and has_input(p)]
+        if typed:
+            raise OutputError(
+                typed[0],
+                f"already has updates typed in ({len(typed)} workbook(s) in all): collect them first, or use --force to overwrite",
+            )
+    for _, path in targets:
+        check_target(path)  # never a link, folder or device in the owners' folder
+
+
+def make_portfolio_owner_workbooks(
+    store: Store,
+    outdir: Path,
+    *,
+    as_of: date | None = None,
+    meta: Mapping[str, Any] | None = None,
+    return_by: date | None = None,
+    contact: tuple[str, str] | None = None,
+    include_complete: bool = False,
+    force: bool = False,
+    settings: Settings | None = None,
+) -> PortfolioBooks:
+    """Write one workbook per owner key over every plan in the store, each at its latest revision: the owner's
+    open records of each plan, grouped by plan, signed with the store's secret and marked row by row with
+    their plan and revision so that `collect` sends each row back to its own plan. The reporting date, return
+    and `include_complete` are as for `make_owner_workbooks` (meta's plan_name is left out: it names one plan)."""
+    settings = settings or default_settings()
+    meta = {k: v for k, v in (meta or {}).items() if k != "plan_name"}
+    when = reporting_date(as_of, meta)
+    back = return_to_of(meta, return_by=return_by, contact=contact)
+    known = store.plans()
+    if not known:
+        raise StoreError(describe_url(store.url), "holds no plans yet: run `actionplan ingest FILE` first")
+    shares = []  # each plan's latest revision, its open records and (if asked) its complete or closed ones
+    for plan in known:
+        revision = store.revision(plan, None)
+        closed = store.closures(plan)
+        every = flags(load_history(store, plan, revision), when)
+        done = [f for f in every if not is_open(f.record, closed)] if include_complete else []
+        shares.append((revision, [f for f in every if is_open(f.record, closed)], done))
+    keys = list(dict.fromkeys(k for _, flagged, _ in shares for k in owner_keys_of(flagged)))
+    names = owner_files(keys)
+    targets = [(key, outdir / names[key]) for key in keys]
+    check_targets(targets, force)
+    warnings: list[Issue] = []
+    covers: list[tuple[str, tuple[str, ...]]] = []
+    signing_key = store.signing_key()
+    with staging_folder(outdir) as staging:
+        for key, _ in targets:
+            # A plan is in an owner's workbook when they hold an open record of it (its marker lists its rows).
+            parts = [PlanRows(r, held_by(f, key), held_by(d, key)) for r, f, d in shares if held_by(f, key)]
+            _, cut = write_portfolio_owner_workbook(
+                staging / names[key],
+                parts,
+                key,
+                status_choices=status_choices(settings),
+                as_of=when,
+                signing_key=signing_key,
+                return_to=back,
+            )
+            warnings += cut
+            covers.append((key, tuple(p.revision.plan for p in parts)))
+    revisions = tuple(r for r, _, _ in shares)
+    return PortfolioBooks(tuple(targets), tuple(covers), revisions, tuple(warnings), when, back)
 
 
 @contextmanager

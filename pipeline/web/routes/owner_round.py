@@ -140,7 +140,10 @@ async def collect(request: Request, form: FormData) -> Response:
     failed = [tidy_paths(message, saved) for message in done.failed]
     kept = web.outputs.keep(report, download_name(f"collect-report-{plan.name}", ".xlsx")) if done.report else None
     shutil.rmtree(folder, ignore_errors=True)
-    return render(request, "collect.html", plan=plan, done=done, failed=failed, report_id=kept)
+    # Returns over several plans make a draft of each: each is checked and approved on its own plan's pages.
+    plans = {p.name: p for p in store_of(request).plans()}
+    drafts = [(plans[d.plan], d) for d in done.drafts if d.plan in plans]
+    return render(request, "collect.html", plan=plan, done=done, drafts=drafts, failed=failed, report_id=kept)
 
 
 def collect_report(request: Request) -> Response:
