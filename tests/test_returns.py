@@ -26,14 +26,8 @@ from pipeline.history import flags, held_by
 from pipeline.ingest import ingest_file, load_history
 from pipeline.isolation import CAN_CAP_MEMORY
 from pipeline.records import NewRevision, Record, Status
-from pipeline.returns import (
-    MAX_RETURN_COLUMNS,
-    MAX_RETURN_ROWS,
-    WorkbookError,
-    check_extent,
-    date_text,
-    read_return,
-)
+from pipeline.returned_file import MAX_RETURN_COLUMNS, MAX_RETURN_ROWS, check_extent
+from pipeline.returns import WorkbookError, date_text, read_return
 from pipeline.store import Store
 from pipeline.update_round import collect_returns, make_owner_workbooks
 from tests.conftest import DATA
@@ -197,14 +191,14 @@ FAR_CELL_UNDER_A_CAP = """
 import sys
 from pathlib import Path
 
-import pipeline.returns
+import pipeline.returned_file
 from pipeline.isolation import Limits
 from pipeline.returns import WorkbookError
 from pipeline.store import Store
 from pipeline.update_round import collect_returns
 
 # With the extent check out of the way, the far cell's million rows would take ~400 MB: the child is stopped.
-pipeline.returns.MAX_RETURN_ROWS, pipeline.returns.MAX_RETURN_CELLS = 2_000_000, 20_000_000
+pipeline.returned_file.MAX_RETURN_ROWS, pipeline.returned_file.MAX_RETURN_CELLS = 2_000_000, 20_000_000
 store = Store(sys.argv[1])
 try:
     collect_returns(store, [Path(sys.argv[2])], Path(sys.argv[3]), limits=Limits(seconds=300, memory_mb=100))
