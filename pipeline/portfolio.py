@@ -58,6 +58,7 @@ class PortfolioWritten:
     path: Path
     portfolio: Portfolio
     warnings: tuple[str, ...] = ()
+    pdf: Path | None = None
 
 
 def gather_portfolio(
@@ -68,7 +69,8 @@ def gather_portfolio(
     include_drafts: bool = False,
 ) -> Portfolio:
     """Given a store, return every plan at its latest revision, flagged as of the reporting date: `as_of`, else
-    the meeting date in `meta`, else today. `meta`'s plan_name is left out: it names one plan, not several."""
+    the meeting date in `meta`, else today. `meta`'s plan_name is left out: it names one plan, not several; each
+    plan is named by the plan_name of its own last paper, else by its name in the store."""
     settings = {k: v for k, v in (meta or {}).items() if k != "plan_name"}
     when = reporting_date(as_of, settings)
     known = store.plans()
@@ -82,7 +84,10 @@ def _plan_view(store: Store, plan: Plan, as_of: date, meta: dict[str, Any], incl
     revision = store.revision(plan, None, include_drafts=include_drafts)
     history = load_history(store, plan, revision, include_drafts=include_drafts)
     before = previous_revision(history, revision)
-    content = paper_content(store, history, before, as_of=as_of, meta=meta)
+    # Named as its own last paper named it, else as the store knows it: a printed title ("Updated Action Plan")
+    # does not tell one plan of a portfolio from another.
+    named = (store.last_paper_meta(plan.name) or {}).get("plan_name") or plan.name
+    content = paper_content(store, history, before, as_of=as_of, meta={**meta, "plan_name": named})
     return PlanView(
         plan=plan,
         name=content.plan_name,
@@ -102,9 +107,13 @@ def build_portfolio_paper(
     meta: Mapping[str, Any] | None = None,
     template: Path | None = None,
     include_drafts: bool = False,
+    pdf: bool = False,
+    pdf_timeout: float | None = None,
 ) -> PortfolioWritten:
     """Write the portfolio paper: a section per plan (counts, changes, items needing attention) and an appendix
-    table of every plan's items needing attention; return where it went and notes about the template."""
+    table of every plan's items needing attention, and with `pdf` a tagged PDF of it through LibreOffice (within
+    `pdf_timeout` seconds, default the single paper's); return where they went and notes about the template."""
+    from pipeline.export.pdf import PDF_TIMEOUT, docx_to_pdf
     from pipeline.export.portfolio_paper import write_portfolio_paper
     from pipeline.export.template import read_template
 
@@ -112,6 +121,8 @@ def build_portfolio_paper(
     if template is not None:
         read_template(template)
     check_target(out)
+    if pdf:
+        check_target(out.with_suffix(".pdf"))
     portfolio = gather_portfolio(store, as_of=as_of, meta=settings, include_drafts=include_drafts)
     try:
         path, notes = write_portfolio_paper(
@@ -124,7 +135,8 @@ def build_portfolio_paper(
         )
     except (KeyError, ValueError) as error:
         raise PipelineError(str(template or out), f"cannot lay out the paper ({error})") from None
-    return PortfolioWritten(path, portfolio, tuple(notes))
+    made = docx_to_pdf(path, path.with_suffix(".pdf"), timeout=pdf_timeout or PDF_TIMEOUT) if pdf else None
+    return PortfolioWritten(path, portfolio, tuple(notes), made)
 
 
 def portfolio_summary(portfolio: Portfolio) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +21,7 @@ from pipeline.export.portfolio_tracker import sheet_names
 from pipeline.portfolio import build_portfolio_paper, gather_portfolio
 from pipeline.store import Store
 from pipeline.update_round.workbooks import make_portfolio_tracker
+from tests.conftest import require_tool
 from tests.portfolio_store import PLANS, build_portfolio_store
 
 AS_OF = date(2016, 1, 21)
@@ -145,3 +148,33 @@ def test_cli_all_plans(store: Store, tmp_path: Path, command: str, output: str) 
         main, [command, "--all-plans", "--plan", PLANS[0], "-o", str(tmp_path / f"x-{output}"), "--store", store.url]
     )
     assert wrong.exit_code == 2 and "--all-plans" in wrong.stderr and not (tmp_path / f"x-{output}").exists()
+
+
+def test_portfolio_paper_as_tagged_pdf(store: Store, tmp_path: Path) -> None:
+    """`report --all-plans --pdf`: the Word paper and a tagged PDF of it, every plan's section in its text."""
+    require_tool("soffice")
+    out = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--all-plans",
+            "--pdf",
+            "--as-of",
+            "2016-01-21",
+            "-o",
+            str(tmp_path / "all.docx"),
+            "--store",
+            store.url,
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    pdf = tmp_path / "all.pdf"
+    assert f"and {pdf}" in out.stdout and pdf.exists()
+    info = subprocess.run([require_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    text = subprocess.run([require_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    sections = [(n, name) for n, name in re.findall(r"^(\d+\.)\n\n(.+)$", text, re.M) if name in PLANS]
+    assert sections == [("1.", PLANS[0]), ("2.", PLANS[1]), ("3.", PLANS[2])]
+    # A sub-section's number has no closing full stop.
+    assert re.findall(r"^(\d+\.\d+\.?)\n\nProgress overview$", text, re.M) == ["1.1", "2.1", "3.1"]
+    assert text.index("Appendix A: Items needing attention") > text.index("3.4")

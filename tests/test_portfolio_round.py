@@ -284,3 +284,13 @@ def test_cli_round_over_every_plan(store: Store, tmp_path: Path) -> None:
     assert "Begun." not in _record(store, "Libraries", "R3", drafts=False).progress  # not approved yet
     refused = runner.invoke(main, ["tracker", "--store", url, "--all-plans", "--plan", "Highways"])
     assert refused.exit_code == 2 and "give no --plan or --revision" in refused.output
+
+
+def test_portfolio_names_each_plan_as_its_own_last_paper_did(store: Store) -> None:
+    """A plan whose paper was written with a plan_name keeps that name in the portfolio; the others go by their
+    names in the store (their printed titles, such as "Updated Action Plan", would not tell them apart)."""
+    from pipeline.portfolio import gather_portfolio
+
+    store.save_paper_meta("Highways", {"plan_name": "the Highways and Transport action plan"})
+    names = [v.name for v in gather_portfolio(store, as_of=AS_OF, meta={"plan_name": "one plan's name"}).plans]
+    assert names == ["Commissioning", "the Highways and Transport action plan", "Libraries"]

@@ -31,7 +31,7 @@ from pipeline.export.pdf import PDF_TIMEOUT
     "--all-plans",
     is_flag=True,
     help="A portfolio paper over every plan in the store: a section per plan and one appendix table of the "
-    "items needing attention (not with --plan, --revision, --since or --pdf).",
+    "items needing attention (not with --plan, --revision or --since).",
 )
 @click.option("--revision", "label", help="Revision to report on (default: the latest).")
 @click.option("--since", help="Revision to compare with (default: the one before).")
@@ -84,11 +84,20 @@ def report(
     from pipeline.committee import build_paper
 
     if all_plans:
-        if plan is not None or label is not None or since is not None or pdf:
+        if plan is not None or label is not None or since is not None:
             raise click.UsageError(
-                "--all-plans reports every plan at its latest revision: give no --plan, --revision, --since or --pdf"
+                "--all-plans reports every plan at its latest revision: give no --plan, --revision or --since"
             )
-        _portfolio_report(output, as_of=as_of, meta=meta, template=template, include_drafts=include_drafts, store=store)
+        _portfolio_report(
+            output,
+            as_of=as_of,
+            meta=meta,
+            template=template,
+            include_drafts=include_drafts,
+            store=store,
+            pdf=pdf,
+            pdf_timeout=pdf_timeout,
+        )
         return
     opened = _open_store(store)
     show = sys.stderr.isatty()
@@ -124,6 +133,8 @@ def _portfolio_report(
     template: Path | None,
     include_drafts: bool,
     store: str | None,
+    pdf: bool,
+    pdf_timeout: float,
 ) -> None:
     from pipeline.meta import load_meta, long_date
     from pipeline.portfolio import build_portfolio_paper
@@ -135,11 +146,14 @@ def _portfolio_report(
         meta=load_meta(meta),
         template=template,
         include_drafts=include_drafts,
+        pdf=pdf,
+        pdf_timeout=pdf_timeout,
     )
     for note in written.warnings:
         click.echo(f"note: {note}", err=True)
     views = written.portfolio.plans
-    click.echo(f"wrote {written.path} ({len(views)} plans, reporting date {long_date(written.portfolio.as_of)}):")
+    also = f" and {written.pdf}" if written.pdf else ""
+    click.echo(f"wrote {written.path}{also} ({len(views)} plans, reporting date {long_date(written.portfolio.as_of)}):")
     for view in views:
         click.echo(
             f"  {view.plan.name}: revision {view.revision.label}, {len(view.content.attention)} needing attention"

@@ -122,9 +122,11 @@ class Writer:
         return p
 
     def numbered_heading(self, number: str, text: str) -> Paragraph:
-        """A section heading ("1.", tab, "Introduction") in the heading style, on the same hanging indent."""
+        """A section heading ("1.", tab, "Introduction") in the heading style, on the same hanging indent; a
+        sub-section's number has no closing full stop ("1.2", as its paragraphs are numbered 1.2.1)."""
         p = self.doc.add_paragraph(style=self.styles["h1"])
-        p.add_run(f"{number}\t{text}")
+        number = number.rstrip(".")
+        p.add_run(f"{number if '.' in number else number + '.'}\t{text}")
         hanging(p)
         return p
 
