@@ -17,6 +17,7 @@ from docx import Document
 
 from tests.browser import CHROMIUM_ARGS, assert_accessible, chromium_path, live_server
 from tests.conftest import DATA
+from tests.portfolio_store import PLANS, build_portfolio_store
 
 DOCS = Path(__file__).parent.parent / "docs"
 SCREENSHOTS = os.environ.get("ACTIONPLAN_SCREENSHOTS") == "1"
@@ -141,3 +142,41 @@ def test_the_whole_round_in_a_browser(page: Any, tmp_path: Path) -> None:
         doc = Document(io.BytesIO(paper))
         assert any(p.text.startswith("Summary: ") for p in doc.paragraphs)
         assert any(ident in p.text for p in doc.paragraphs)
+
+
+def test_every_plan_in_a_browser(page: Any, tmp_path: Path) -> None:
+    """The Every plan page over three plans: the tracker over every plan, one owner's workbook filled in and sent
+    back, and the collect report with a draft of each plan it answers; axe-core on both pages."""
+    build_portfolio_store(tmp_path).close()
+    with live_server(tmp_path / "store.db") as base:
+        visit(page, base)
+        page.click("main a:has-text('Every plan')")
+        page.wait_for_selector("h1:has-text('Every plan')")
+        page.fill("#tracker-as_of", "2016-01-21")  # prefilled with today: a fixed date keeps the screenshot still
+        page.locator("#tracker-as_of").blur()
+        checked(page, "portfolio")
+        text = page.inner_text("main")
+        assert all(name in text for name in PLANS)
+        tracker = download(page, lambda: page.click("button:has-text('Download the tracker')"))
+        sheet = openpyxl.load_workbook(io.BytesIO(tracker))["Tracker"]
+        assert "Plan" in [c.value for row in sheet.iter_rows(max_row=6) for c in row]
+        page.select_option("#owner", "Policy")
+        book = download(page, lambda: page.click("button:has-text('Download workbooks')"))
+        filled = tmp_path / "policy.xlsx"
+        wb = openpyxl.load_workbook(io.BytesIO(book))
+        ws = wb["Updates"]
+        header = [c.value for c in ws[3]]
+        seen = set()
+        for row in range(4, ws.max_row + 1):
+            plan = ws.cell(row, header.index("Plan") + 1).value
+            if plan in PLANS and plan not in seen:  # the first row of each plan
+                ws.cell(row, header.index("Progress update") + 1).value = f"Browser round: {plan} moved on."
+                seen.add(plan)
+        wb.save(filled)
+        page.set_input_files("#returns", str(filled))
+        page.click("button:has-text('Read the returns')")
+        page.wait_for_selector("h1:has-text('Returned workbooks read')", timeout=120_000)
+        checked(page)
+        text = page.inner_text("main")
+        assert "3 updates accepted" in text and "Back to every plan" in text
+        assert page.locator("form[action$='/round/approve'] button").count() == 3

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -39,8 +40,8 @@ from pipeline.web.state import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _round_defaults(meta: dict[str, Any]) -> dict[str, str]:
-    """The workbook form's first values, from the meta of the last paper."""
+def round_defaults(meta: dict[str, Any]) -> dict[str, str]:
+    """The workbook form's first values (reporting date, return-by date, contact), from the meta of a paper."""
     from pipeline.meta import contact_of
 
     name, email = contact_of(meta)
@@ -65,7 +66,7 @@ def _render_round(request: Request, plan: Plan, *, status: int = 200, error: str
         status=status,
         plan=plan,
         overview=overview,
-        values=_round_defaults(meta),
+        values=round_defaults(meta),
         error=error,
         approved=approved,
     )
@@ -120,13 +121,26 @@ def owner_workbooks(request: Request) -> Response:
 
 async def collect(request: Request, form: FormData) -> Response:
     """Read the returned workbooks sent into a draft, and show the collect report."""
+    plan = plan_of(request)
+
+    def refused(message: str) -> Response:
+        return _render_round(request, plan, status=400, error=message)
+
+    return await read_returns(request, form, plan=plan, refused=refused)
+
+
+async def read_returns(
+    request: Request, form: FormData, *, plan: Plan | None, refused: Callable[[str], Response]
+) -> Response:
+    """Read the returned workbooks of a form's `returns` field into drafts (one a plan they answer) and show the
+    collect report; `plan` is the plan whose round page it came from (None: the page of every plan). A form
+    with no workbook, or returns that cannot be collected, get `refused` with one line saying why."""
     from pipeline.update_round import collect_returns
 
-    plan = plan_of(request)
     web = web_of(request)
     files = uploads_of(form, "returns")
     if not files:
-        return _render_round(request, plan, status=400, error="Choose at least one returned workbook (.xlsx).")
+        return refused("Choose at least one returned workbook (.xlsx).")
     folder = web.scratch()
     saved = await save_uploads(files, folder, suffix=".xlsx")
     report = folder / "collect-report.xlsx"
@@ -136,9 +150,10 @@ async def collect(request: Request, form: FormData) -> Response:
         )
     except PipelineError as error:
         shutil.rmtree(folder, ignore_errors=True)
-        return _render_round(request, plan, status=400, error=tidy_paths(str(error), saved))
+        return refused(tidy_paths(str(error), saved))
     failed = [tidy_paths(message, saved) for message in done.failed]
-    kept = web.outputs.keep(report, download_name(f"collect-report-{plan.name}", ".xlsx")) if done.report else None
+    name = f"collect-report-{plan.name if plan else 'every-plan'}"
+    kept = web.outputs.keep(report, download_name(name, ".xlsx")) if done.report else None
     shutil.rmtree(folder, ignore_errors=True)
     # Returns over several plans make a draft of each: each is checked and approved on its own plan's pages.
     plans = {p.name: p for p in store_of(request).plans()}
