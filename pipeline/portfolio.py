@@ -10,55 +10,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.committee import paper_content
 from pipeline.errors import PipelineError
 from pipeline.export.atomic import check_target
-from pipeline.history import diff, flags
+from pipeline.history import diff, flags, status_counts
 from pipeline.history import previous as previous_revision
 from pipeline.ingest import load_history
 from pipeline.meta import long_date, reporting_date
 from pipeline.paper_content import counts_words
-from pipeline.records import Diff, Flagged, Issue, PaperContent, Plan, Revision
+from pipeline.records import PaperContent, Plan, PlanView, Portfolio, PortfolioWritten
 from pipeline.store import Store, StoreError, describe_url
 from pipeline.words import and_list, plural
-
-
-@dataclass(frozen=True)
-class PlanView:
-    """One plan of the portfolio at its latest revision: its name in prose, its records flagged as of the
-    reporting date, the changes since the revision before, the reading's issues and what its paper says."""
-
-    plan: Plan
-    name: str
-    revision: Revision
-    flagged: tuple[Flagged, ...]
-    changes: Diff | None
-    issues: tuple[Issue, ...]
-    content: PaperContent
-
-
-@dataclass(frozen=True)
-class Portfolio:
-    """Every plan of a store, by name, and the one reporting date their flags are worked out at."""
-
-    as_of: date
-    plans: tuple[PlanView, ...]
-    store: str
-
-
-@dataclass(frozen=True)
-class PortfolioWritten:
-    """A portfolio output written: where, and the portfolio it lays out, with warnings met while writing."""
-
-    path: Path
-    portfolio: Portfolio
-    warnings: tuple[str, ...] = ()
-    pdf: Path | None = None
 
 
 def gather_portfolio(
@@ -67,36 +32,54 @@ def gather_portfolio(
     as_of: date | None = None,
     meta: Mapping[str, Any] | None = None,
     include_drafts: bool = False,
+    paper: bool = False,
 ) -> Portfolio:
     """Given a store, return every plan at its latest revision, flagged as of the reporting date: `as_of`, else
     the meeting date in `meta`, else today. `meta`'s plan_name is left out: it names one plan, not several; each
-    plan is named by the plan_name of its own last paper, else by its name in the store."""
+    plan is named by the plan_name of its own last paper, else by its name in the store. With `paper`, each
+    plan's section of the paper is gathered too (its content)."""
     settings = {k: v for k, v in (meta or {}).items() if k != "plan_name"}
     when = reporting_date(as_of, settings)
     known = store.plans()
     if not known:
         raise StoreError(describe_url(store.url), "holds no plans yet: run `actionplan ingest FILE` first")
-    views = [_plan_view(store, plan, when, settings, include_drafts) for plan in known]
+    views = [_plan_view(store, plan, when, settings, include_drafts, paper) for plan in known]
     return Portfolio(when, tuple(views), describe_url(store.url))
 
 
-def _plan_view(store: Store, plan: Plan, as_of: date, meta: dict[str, Any], include_drafts: bool) -> PlanView:
+def _plan_view(
+    store: Store, plan: Plan, as_of: date, meta: dict[str, Any], include_drafts: bool, paper: bool
+) -> PlanView:
     revision = store.revision(plan, None, include_drafts=include_drafts)
     history = load_history(store, plan, revision, include_drafts=include_drafts)
     before = previous_revision(history, revision)
     # Named as its own last paper named it, else as the store knows it: a printed title ("Updated Action Plan")
     # does not tell one plan of a portfolio from another.
     named = (store.last_paper_meta(plan.name) or {}).get("plan_name") or plan.name
-    content = paper_content(store, history, before, as_of=as_of, meta={**meta, "plan_name": named})
+    content = None
+    if paper:
+        from pipeline.committee import paper_content
+
+        content = paper_content(store, history, before, as_of=as_of, meta={**meta, "plan_name": named})
+    flagged = flags(history, as_of)
     return PlanView(
         plan=plan,
-        name=content.plan_name,
+        name=named,
         revision=revision,
-        flagged=flags(history, as_of),
+        flagged=flagged,
+        counts=status_counts([f.record for f in flagged]),
         changes=diff(history, before, revision) if before is not None else None,
         issues=tuple(store.issues(revision)),
         content=content,
     )
+
+
+def sections(portfolio: Portfolio) -> list[PaperContent]:
+    """Given a portfolio gathered with `paper`, return each plan's section of the paper."""
+    found = [v.content for v in portfolio.plans]
+    if any(c is None for c in found):
+        raise ValueError("the portfolio was gathered without its paper's content: gather it with paper=True")
+    return [c for c in found if c is not None]
 
 
 def build_portfolio_paper(
@@ -123,11 +106,11 @@ def build_portfolio_paper(
     check_target(out)
     if pdf:
         check_target(out.with_suffix(".pdf"))
-    portfolio = gather_portfolio(store, as_of=as_of, meta=settings, include_drafts=include_drafts)
+    portfolio = gather_portfolio(store, as_of=as_of, meta=settings, include_drafts=include_drafts, paper=True)
     try:
         path, notes = write_portfolio_paper(
             out,
-            [v.content for v in portfolio.plans],
+            sections(portfolio),
             title=str(settings.get("subject") or "Action plans: progress report"),
             summary=str(settings.get("summary") or portfolio_summary(portfolio)),
             template=template,
@@ -142,7 +125,7 @@ def build_portfolio_paper(
 def portfolio_summary(portfolio: Portfolio) -> str:
     """Given the portfolio, return its paper's Summary: the plans, their recommendations by status, and how
     many need attention."""
-    contents = [v.content for v in portfolio.plans]
+    contents = sections(portfolio)
     total: Counter[str] = Counter()
     for content in contents:
         total.update(content.counts_now)

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from pipeline.cli import main
 from pipeline.export.portfolio_tracker import sheet_names
 from pipeline.portfolio import build_portfolio_paper, gather_portfolio
+from pipeline.portfolio import sections as paper_sections
 from pipeline.store import Store
 from pipeline.update_round.workbooks import make_portfolio_tracker
 from tests.conftest import require_tool
@@ -107,7 +108,7 @@ def test_sheet_names_fit_excel_and_differ() -> None:
 def test_portfolio_paper_has_a_section_per_plan(store: Store, tmp_path: Path) -> None:
     written = build_portfolio_paper(store, tmp_path / "portfolio.docx", as_of=AS_OF)
     counts = _counts(store)
-    names = [v.content.plan_name for v in written.portfolio.plans]
+    names = [c.plan_name for c in paper_sections(written.portfolio)]
     doc = Document(str(written.path))
     sections = _sections(doc)
     assert [title for title, _ in sections] == [
@@ -128,7 +129,7 @@ def test_portfolio_paper_has_a_section_per_plan(store: Store, tmp_path: Path) ->
     assert [c.text for c in appendix.rows[0].cells][:2] == ["Plan", "ID"]
     listed = [tuple(c.text for c in row.cells) for row in appendix.rows[1:]]
     assert len({row[0] for row in listed}) >= 2 and {row[0] for row in listed} <= set(names)
-    assert len(listed) == sum(len(v.content.attention) for v in written.portfolio.plans)
+    assert len(listed) == sum(len(c.attention) for c in paper_sections(written.portfolio))
     summary = next(p.text for p in doc.paragraphs if p.text.startswith("Summary:"))
     assert "3 action plans" in summary and "21 January 2016" in summary
 

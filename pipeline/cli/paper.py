@@ -137,7 +137,7 @@ def _portfolio_report(
     pdf_timeout: float,
 ) -> None:
     from pipeline.meta import load_meta, long_date
-    from pipeline.portfolio import build_portfolio_paper
+    from pipeline.portfolio import build_portfolio_paper, sections
 
     written = build_portfolio_paper(
         _open_store(store),
@@ -154,10 +154,8 @@ def _portfolio_report(
     views = written.portfolio.plans
     also = f" and {written.pdf}" if written.pdf else ""
     click.echo(f"wrote {written.path}{also} ({len(views)} plans, reporting date {long_date(written.portfolio.as_of)}):")
-    for view in views:
-        click.echo(
-            f"  {view.plan.name}: revision {view.revision.label}, {len(view.content.attention)} needing attention"
-        )
+    for view, section in zip(views, sections(written.portfolio), strict=True):
+        click.echo(f"  {view.plan.name}: revision {view.revision.label}, {len(section.attention)} needing attention")
 
 
 @main.command(name="close")

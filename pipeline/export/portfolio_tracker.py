@@ -29,7 +29,7 @@ from pipeline.records import Flagged, Issue
 from pipeline.statuses import STATUS_WORDS
 
 if TYPE_CHECKING:
-    from pipeline.portfolio import Portfolio
+    from pipeline.records import Portfolio
 
 PLAN = "Plan"
 PLAN_WIDTH = 18.0
@@ -122,7 +122,7 @@ def _records_sheet(
 
 def _summary_sheet(ws: Worksheet, portfolio: Portfolio) -> None:
     """Sheet Summary: records by plan and status (statuses no record has left out), with totals."""
-    counts = [[v.content.counts_now.get(s, 0) for s in STATUS_WORDS] for v in portfolio.plans]
+    counts = [[v.counts.get(s, 0) for s in STATUS_WORDS] for v in portfolio.plans]
     rows: list[list[Any]] = [[v.plan.name, *c, sum(c)] for v, c in zip(portfolio.plans, counts, strict=True)]
     totals = [sum(c[j] for c in counts) for j in range(len(STATUS_WORDS))]
     rows.append(["Total", *totals, sum(totals)])

@@ -28,6 +28,7 @@ from pipeline.records.collect import Accepted, Chase, Conflict, Rejected, Return
 from pipeline.records.history import Flagged, History, HistoryRow, ThemeCounts
 from pipeline.records.paper import Attention, ChangeGroup, HeaderLine, PaperContent
 from pipeline.records.plan import BBox, Issue, Record, Severity, Status, Timescale, Update, to_jsonable
+from pipeline.records.portfolio import PlanView, Portfolio, PortfolioWritten
 from pipeline.records.source import (
     Column,
     RowKind,
@@ -65,6 +66,9 @@ __all__ = [
     "OwnersChanged",
     "PaperContent",
     "Plan",
+    "PlanView",
+    "Portfolio",
+    "PortfolioWritten",
     "ProgressChanged",
     "Record",
     "Rejected",

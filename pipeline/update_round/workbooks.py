@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.errors import OutputError, PipelineError
 from pipeline.export.atomic import check_target
@@ -22,13 +22,10 @@ from pipeline.history import diff, flags, held_by, owner_keys_of, status_by_them
 from pipeline.ingest import load_history
 from pipeline.meta import contact_of, reporting_date
 from pipeline.owners import owner_files
-from pipeline.records import Issue, Plan, Record, Revision
+from pipeline.records import Issue, Plan, PortfolioWritten, Record, Revision
 from pipeline.returns import read_return
 from pipeline.settings import Settings, default_settings
 from pipeline.store import Store, StoreError, describe_url
-
-if TYPE_CHECKING:
-    from pipeline.portfolio import PortfolioWritten
 
 
 def _chosen(store: Store, plan: str | None, label: str | None, include_drafts: bool) -> tuple[Plan, Revision]:
@@ -82,7 +79,7 @@ def make_portfolio_tracker(
     sheet per plan, plan × status), its flags worked out at one reporting date: `as_of`, else the meeting date
     in `meta`, else today; return where it went, the plans it holds and its warnings."""
     from pipeline.export.portfolio_tracker import write_portfolio_tracker
-    from pipeline.portfolio import PortfolioWritten, gather_portfolio
+    from pipeline.portfolio import gather_portfolio
 
     check_target(out)
     portfolio = gather_portfolio(store, as_of=as_of, meta=meta, include_drafts=include_drafts)
