@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -38,6 +39,22 @@ from pipeline.web.state import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbooks_response(files: Sequence[tuple[str, Path]], owner: str, zip_name: str, where: str) -> Response:
+    """Given the owner workbooks written (owner key, path), the owner asked for ("" for all) and the zip's name,
+    return that owner's workbook, or every workbook as one zip; 404 when no such owner has one (`where` says
+    where none was found, such as "in this revision")."""
+    if owner:
+        path = next((p for key, p in files if key == owner), None)
+        if path is None:
+            raise not_found(f"No owner of that name has open recommendations {where}.")
+        return bytes_response(path.read_bytes(), download_name(path.stem, ".xlsx"), XLSX)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for _, path in files:
+            archive.write(path, path.name)
+    return bytes_response(buffer.getvalue(), download_name(zip_name, ".zip"), "application/zip")
 
 
 def round_defaults(meta: dict[str, Any]) -> dict[str, str]:
@@ -103,18 +120,9 @@ def owner_workbooks(request: Request) -> Response:
             include_complete=form_text(query, "include_complete") == "yes",
             settings=web.settings,
         )
-        owner = form_text(query, "owner")
-        if owner:
-            path = next((p for key, p in books.files if key == owner), None)
-            if path is None:
-                raise not_found("No owner of that name has open recommendations in this revision.")
-            return bytes_response(path.read_bytes(), download_name(path.stem, ".xlsx"), XLSX)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for _, path in books.files:
-                archive.write(path, path.name)
-        name = download_name(f"owner-workbooks-{books.revision.label}", ".zip")
-        return bytes_response(buffer.getvalue(), name, "application/zip")
+        return workbooks_response(
+            books.files, form_text(query, "owner"), f"owner-workbooks-{books.revision.label}", "in this revision"
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

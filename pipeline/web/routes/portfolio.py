@@ -4,9 +4,7 @@ each at its latest revision: owner workbooks out (all as one zip, or one owner's
 
 from __future__ import annotations
 
-import io
 import shutil
-import zipfile
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -17,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pipeline.errors import PipelineError
-from pipeline.web.routes.owner_round import XLSX, collect_report, read_returns, round_defaults
+from pipeline.web.routes.owner_round import XLSX, collect_report, read_returns, round_defaults, workbooks_response
 from pipeline.web.routes.paper import DOCX
 from pipeline.web.state import (
     bytes_response,
@@ -25,7 +23,6 @@ from pipeline.web.state import (
     form_date,
     form_post,
     form_text,
-    not_found,
     render,
     save_uploads,
     store_of,
@@ -162,22 +159,13 @@ def portfolio_workbooks(request: Request) -> Response:
             include_complete=form_text(query, "include_complete") == "yes",
             settings=web.settings,
         )
+        stamp = books.as_of.isoformat() if books.as_of else ""
         owner = form_text(query, "owner")
-        if owner:
-            path = next((p for key, p in books.files if key == owner), None)
-            if path is None:
-                raise not_found("No owner of that name has open recommendations in any plan.")
-            return bytes_response(path.read_bytes(), download_name(path.stem, ".xlsx"), XLSX)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for _, path in books.files:
-                archive.write(path, path.name)
+        return workbooks_response(books.files, owner, f"owner-workbooks-every-plan-{stamp}", "in any plan")
     except PipelineError as error:
         return _render_portfolio(request, values=values, status=400, problem=("send", error.message))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    name = download_name(f"owner-workbooks-every-plan-{books.as_of.isoformat() if books.as_of else ''}", ".zip")
-    return bytes_response(buffer.getvalue(), name, "application/zip")
 
 
 async def portfolio_collect(request: Request, form: FormData) -> Response:
