@@ -45,6 +45,33 @@ def read_rag(text: str, rag_words: Sequence[str]) -> str | None:
     return None
 
 
+# Hue ranges (degrees) of the colours a RAG rating is painted in: amber runs from orange to yellow, as councils
+# paint it; anything paler or greyer than the limits below is shading, not a rating.
+RAG_HUES = (("Red", 0, 18), ("Amber", 18, 68), ("Green", 68, 175), ("Blue", 175, 265), ("Red", 330, 360))
+MIN_SATURATION = 0.15
+MIN_VALUE = 0.25
+
+
+def rag_of_colour(colour: str) -> str | None:
+    """Given a cell's colour as hex ("00B050"), return the RAG rating it paints ("Green"), or None for white,
+    grey, black, pale tints and colours that are no rating (purple, pink)."""
+    try:
+        red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except (ValueError, IndexError):
+        return None
+    high, low = max(red, green, blue), min(red, green, blue)
+    if high < MIN_VALUE or high == 0 or (high - low) / high < MIN_SATURATION:
+        return None
+    span = high - low
+    if high == red:
+        hue = 60 * (((green - blue) / span) % 6)
+    elif high == green:
+        hue = 60 * ((blue - red) / span + 2)
+    else:
+        hue = 60 * ((red - green) / span + 4)
+    return next((word for word, a, b in RAG_HUES if a <= hue < b), None)
+
+
 def parse_status(
     text: str, vocabulary: Mapping[str, Sequence[str]], rag_words: Sequence[str], rag_values: Mapping[str, str]
 ) -> StatusReading:

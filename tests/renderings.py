@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.shapes import Circle, Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -46,6 +47,40 @@ class Variant:
     label_style: str = "printed"  # printed | numeric ("1.") | none
     furniture: bool = False  # a running header and footer on every page
     valign: str = "TOP"  # vertical alignment of every cell: TOP or MIDDLE
+    paint_status: str = ""  # "" prints the status; "cell" paints the cell its RAG colour, "dot" a coloured mark
+    cmyk: bool = False  # paint in CMYK (as print shops' PDFs do), not RGB
+    band: str = ""  # hex: shade every other record's whole row this colour (row shading, not a rating)
+
+
+# The RAG colour a status is painted in when a plan paints rather than prints it (see painted_colour).
+PAINTS = {"Blue": "0070C0", "Green": "00B050", "Amber": "FFC000", "Red": "FF0000"}
+
+
+def painted_colour(status: str) -> str:
+    """The RAG word a truth row's printed status is painted as: delivered Blue, partly Amber, ongoing Green,
+    none unpainted ("")."""
+    text = status.lower()
+    if not text.strip():
+        return ""
+    if "aspects" in text or "partly" in text or "partially" in text:
+        return "Amber"
+    if "deliver" in text or "complete" in text:
+        return "Blue"
+    return "Green"
+
+
+def _paint(hexed: str, cmyk: bool) -> Any:
+    red, green, blue = (int(hexed[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    if not cmyk:
+        return colors.Color(red, green, blue)
+    k = 1 - max(red, green, blue)
+    return colors.CMYKColor(*((1 - v - k) / (1 - k) for v in (red, green, blue)), k)
+
+
+def _dot(hexed: str, cmyk: bool) -> Any:
+    mark = Drawing(10, 10)
+    mark.add(Circle(5, 5, 4.5, fillColor=_paint(hexed, cmyk), strokeColor=None))
+    return mark
 
 
 def _para(text: str, style: ParagraphStyle) -> list[Any]:
@@ -92,8 +127,20 @@ def render(truth_path: Path, out: Path, variant: Variant) -> Path:
                 cells.append(Paragraph(escape(extra_text(row)), body))
             elif fld == "owners":
                 cells.append([Paragraph(f"{escape(variant.bullet)} {escape(o)}", body) for o in row["owners"]])
+            elif fld == "status" and variant.paint_status:
+                word = painted_colour(row.get("status") or "")
+                if word and variant.paint_status == "dot":
+                    cells.append(_dot(PAINTS[word], variant.cmyk))
+                else:
+                    cells.append("")
+                    if word:
+                        style_cmds.append(
+                            ("BACKGROUND", (len(cells) - 1, r), (len(cells) - 1, r), _paint(PAINTS[word], variant.cmyk))
+                        )
             else:
                 cells.append(_para(row.get(FIELD_OF_TRUTH[fld]) or "", body))
+        if variant.band and r % 2 == 0:
+            style_cmds.insert(0, ("BACKGROUND", (0, r), (-1, r), _paint(variant.band, False)))
         data.append(cells)
     if variant.ruling == "grid":
         style_cmds += [("GRID", (0, 0), (-1, -1), 0.5, colors.black)]

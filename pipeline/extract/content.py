@@ -34,6 +34,7 @@ WORD_GAP = 0.2  # font sizes: a gap between glyphs wider than this is a space, p
 TOUCH = 0.5  # points: glyphs closer than this touch
 MAX_WORD_GAP = 3.0  # points: a gap this wide is a space at any type size
 SIZE_STEP = 0.1  # points: glyphs differing in size by more are set in another size
+MARK = 24.0  # points: a filled shape no wider or taller than this is a mark (a RAG dot), its area a fill
 DOUBLE_STRIKE = 0.5  # points: the same glyph again this close is printed twice (fake bold), not two letters
 
 _Char = tuple[float, float, float, float, str, str, float]  # top, x0, x1, bottom, text, font, size
@@ -154,8 +155,9 @@ def read_page_content(page: Any) -> PageContent:
                 box(obj.x0 + mb_x0, top, obj.x1 + mb_x0, bottom, obj.stroke, obj.fill, obj.non_stroking_color)
             elif isinstance(obj, LTCurve):
                 pts = [(x + mb_x0, height - y + mb_top) for x, y in (obj.pts or [])]
-                if obj.fill and not obj.stroke and _is_rectangle(pts):
-                    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+                xs, ys = [p[0] for p in pts] or [0.0], [p[1] for p in pts] or [0.0]
+                mark = max(xs) - min(xs) <= MARK and max(ys) - min(ys) <= MARK  # a dot, a tick, a small shape
+                if obj.fill and not obj.stroke and (mark or _is_rectangle(pts)):
                     box(min(xs), min(ys), max(xs), max(ys), False, True, obj.non_stroking_color)
                     continue
                 # Lines and outlines: keep their straight, axis-aligned segments.

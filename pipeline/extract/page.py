@@ -19,6 +19,7 @@ from pipeline.extract.content import PageContent
 from pipeline.extract.geometry import SNAP, Line, Rule, Word, split_phrases, verticals_crossing
 from pipeline.extract.grid import Separators, nested_boxes, row_separators
 from pipeline.extract.header import HEADER_LINES, drop_repeated_headers, line_keys
+from pipeline.extract.paint import paint_cells
 from pipeline.extract.region import Segment
 from pipeline.extract.rows import RowContext, band_to_row, lines_to_bands, section_like, starts_with_label, text_rights
 from pipeline.extract.synonyms import HeaderMatcher, normalise_header
@@ -84,7 +85,7 @@ def segment_rows(
             rows.append(replace(row, shares_first=part.shares_first))
     if seg.carried and rows:
         rows[0] = replace(rows[0], first_on_page=True)  # a theme row there stops the carry-on itself
-    return [replace(r, table=seg.index) for r in rows]
+    return [replace(r, table=seg.index) for r in paint_cells(rows, columns, content.fills)]
 
 
 def _ruled_rows(

@@ -14,6 +14,7 @@ from pipeline.cleaning import clean_text
 from pipeline.crossrefs import find_cross_refs
 from pipeline.normalise.labels import Label, generated_id, parse_label, unique_ids
 from pipeline.normalise.owner_cells import split_owners
+from pipeline.normalise.painted import painted_issues, painted_status
 from pipeline.normalise.text import join_lines, reflow, reflow_parts
 from pipeline.owners import owner_keys, unify_keys
 from pipeline.records import BBox, Column, Issue, Record, SourceCell, SourceDocument, SourceRow, Status, Timescale
@@ -50,7 +51,7 @@ class _Pending:
 
     def add(self, row: SourceRow) -> None:
         for i, cell in enumerate(row.cells):
-            if cell.lines:
+            if cell.lines or cell.fill:  # a cell painted but empty may be a RAG rating
                 self.parts[i].append(cell)
         self.bboxes.append(row.bbox)
 
@@ -202,6 +203,7 @@ def rows_to_records(doc: SourceDocument, settings: Settings) -> tuple[list[Recor
     records = _with_action_ids(records, pending)
     records, id_issues = _unique(records, pending)
     read = [interpret(r, settings) for r in records]
+    issues += painted_issues(read, [p.parts for p in pending], [c.field for c in columns])
     canonical = unify_keys([r.owner_keys for r in read])
     return [
         replace(r, owner_keys=tuple(dict.fromkeys(canonical.get(k, k) for k in r.owner_keys))) for r in read
@@ -341,6 +343,8 @@ def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) 
             texts["owners"] = "\n".join(owners)
             continue
         text = _printed(reflow_parts(parts))
+        if col.field == "status" and not text:
+            text = painted_status(p.parts, i) or ""  # a RAG rating painted, not printed
         if i == layout.label_idx and p.label is not None:
             text = "" if layout.label_column else _strip_label(text, p.label)
         if col.field == "extra" or col.field in texts:

@@ -29,10 +29,12 @@ class TextLine:
 
 @dataclass(frozen=True, slots=True)
 class SourceCell:
-    """The lines of one cell on one page, and the right margin its text wraps at."""
+    """The lines of one cell on one page, the right margin its text wraps at, and the colour it is painted
+    (hex "RRGGBB": the cell's shading, or a coloured mark inside it; None when white, grey or not painted)."""
 
     lines: tuple[TextLine, ...]
     right: float
+    fill: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

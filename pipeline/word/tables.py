@@ -44,6 +44,7 @@ class GridCell:
     span: int
     continues: bool
     paragraphs: tuple[Paragraph, ...]
+    fill: str | None = None  # the cell's shading (`w:shd/@w:fill`, hex), when it has one
 
     @property
     def end(self) -> int:
@@ -126,10 +127,27 @@ def read_grid(tbl: Any, reader: ParagraphReader) -> list[GridRow]:
             span = _int_attr(tcpr.find(qn("w:gridSpan")) if tcpr is not None else None, 1)
             merge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             continues = merge is not None and merge.get(qn("w:val"), "continue") != "restart"
-            cells.append(GridCell(column, span, continues, _cell_paragraphs(tc, reader)))
+            cells.append(GridCell(column, span, continues, _cell_paragraphs(tc, reader), _shading(tc, tcpr)))
             column += span
         rows.append(GridRow(index, tuple(cells), repeats))
     return rows
+
+
+_HEX = re.compile(r"[0-9A-Fa-f]{6}")
+
+
+def _shading(tc: Any, tcpr: Any | None) -> str | None:
+    """Given a `w:tc` and its properties, return the colour it is shaded (hex): the cell's own shading, else
+    that of all its paragraphs when they share one; None when it has none (or "auto")."""
+    found = tcpr.find(qn("w:shd")) if tcpr is not None else None
+    if found is not None and _HEX.fullmatch(found.get(qn("w:fill"), "") or ""):
+        return str(found.get(qn("w:fill"))).upper()
+    fills = set()
+    for p in tc.iter(W_P):
+        shd = p.find(f"{qn('w:pPr')}/{qn('w:shd')}")
+        fill = shd.get(qn("w:fill"), "") if shd is not None else ""
+        fills.add(fill.upper() if _HEX.fullmatch(fill or "") else None)
+    return fills.pop() if len(fills) == 1 else None
 
 
 def _cell_paragraphs(tc: Any, reader: ParagraphReader) -> tuple[Paragraph, ...]:
@@ -222,8 +240,8 @@ def _lines(paragraphs: Sequence[Paragraph]) -> tuple[TextLine, ...]:
     return tuple(out)
 
 
-def _cell(lines: Sequence[TextLine]) -> SourceCell:
-    return SourceCell(tuple(lines), NO_MARGIN)
+def _cell(lines: Sequence[TextLine], fill: str | None = None) -> SourceCell:
+    return SourceCell(tuple(lines), NO_MARGIN, fill)
 
 
 def _is_theme(
@@ -267,9 +285,11 @@ def grid_to_rows(
         if not any(c.text for c in row.cells):
             continue
         placed: list[list[TextLine]] = [[] for _ in bounds]
+        painted: list[str | None] = [None for _ in bounds]
         for c in row.cells:
             if not c.continues:
                 placed[_column_at(c.start, bounds)].extend(_lines(c.paragraphs))
+            painted[_column_at(c.start, bounds)] = painted[_column_at(c.start, bounds)] or c.fill
         if _signature([" ".join(ln.text for ln in cell) for cell in placed]) == signature:
             continue  # the header typed again in the body
         if _is_theme(row, bounds, mostly_bold, labels):
@@ -283,7 +303,7 @@ def grid_to_rows(
                 above[c.start] = _lines(c.paragraphs)
             elif c.start not in leading:
                 placed[_column_at(c.start, bounds)].extend(above.get(c.start, ()))
-        cells = [_cell(_renumbered(lines)) for lines in placed]
+        cells = [_cell(_renumbered(lines), fill) for lines, fill in zip(placed, painted, strict=True)]
         out.append(_row("body", cells, row.index, table, shares_first=bool(leading)))
     return out
 
