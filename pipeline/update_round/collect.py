@@ -105,7 +105,9 @@ def collect_returns(
             groups[view.plan].append(view)
         name = Path(wb.path).name
         orphans += [
-            Rejected(r.id, wb.owner, name, "Plan", r.plan, ORPHAN_REASON) for r in strays if any(r.inputs.values())
+            Rejected(r.id, wb.owner, name, "Plan", r.plan, ORPHAN_REASON)
+            for r in strays
+            if any(r.inputs.values()) or r.formulas
         ]
     targets = [_target(store, plan, group, label) for plan, group in groups.items()]  # every check before writing
     done = [(t, *_collect_plan(store, t, label, settings, day, key)) for t in targets]
