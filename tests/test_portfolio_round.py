@@ -294,3 +294,23 @@ def test_portfolio_names_each_plan_as_its_own_last_paper_did(store: Store) -> No
     store.save_paper_meta("Highways", {"plan_name": "the Highways and Transport action plan"})
     names = [v.name for v in gather_portfolio(store, as_of=AS_OF, meta={"plan_name": "one plan's name"}).plans]
     assert names == ["Commissioning", "the Highways and Transport action plan", "Libraries"]
+
+
+def test_the_chase_list_covers_every_plan_of_a_round_over_every_plan(store: Store, tmp_path: Path) -> None:
+    """A round over every plan: an owner whose workbook is not back is chased in each plan, even in a plan no
+    returned workbook answers yet; a round of one plan chases in that plan alone."""
+    books = make_portfolio_owner_workbooks(store, tmp_path / "owners", as_of=AS_OF)
+    files, covers = dict(books.files), dict(books.covers)
+    joint = "Policy with Commissioning and Procurement"
+    assert covers[joint] == ("Highways", "Libraries")  # its one record in Commissioning is complete
+    _fill(files[joint], {("Highways", "R2"): {PROGRESS_UPDATE: "Strategy drafted."}})
+    done = collect_returns(store, [files[joint]], tmp_path / "report.xlsx", today=TODAY)
+    chased = {(c.plan, c.owner) for c in done.chase}
+    assert {(plan, "Policy") for plan in PLANS} <= chased  # Commissioning too, which no workbook returned answers
+    assert not any(owner == joint for _, owner in chased)
+    report = openpyxl.load_workbook(done.report)
+    assert {row[0] for row in report["Chase list"].iter_rows(min_row=2, values_only=True)} == set(PLANS)
+    single = dict(make_owner_workbooks(store, tmp_path / "one", plan="Highways", as_of=AS_OF).files)
+    _fill_single(single["Policy"], "R3", "Highways only.")
+    alone = collect_returns(store, [single["Policy"]], tmp_path / "alone.xlsx", today=TODAY)
+    assert {c.plan for c in alone.chase} == {""} and "Policy" not in {c.owner for c in alone.chase}

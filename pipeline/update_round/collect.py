@@ -23,6 +23,7 @@ from pipeline.records import (
     Chase,
     Conflict,
     Plan,
+    Record,
     Rejected,
     ReturnLine,
     Revision,
@@ -111,7 +112,9 @@ def collect_returns(
         ]
     targets = [_target(store, plan, group, label) for plan, group in groups.items()]  # every check before writing
     done = [(t, *_collect_plan(store, t, label, settings, day, key)) for t in targets]
-    several = len(done) > 1
+    # Workbooks over every plan make a round over every plan: its chase list covers the plans none answers yet.
+    unanswered = _unanswered(store, set(groups)) if any(wb.parts for wb in returned) else []
+    several = len(done) + len({c.plan for c in unanswered}) > 1
 
     def each(pick: Callable[[Run, list[ReturnLine]], Sequence[_Row]]) -> list[_Row]:
         """One list of every plan's run, each line naming its plan when there are several."""
@@ -120,6 +123,7 @@ def collect_returns(
     accepted, conflicts = each(lambda run, _: run.accepted), each(lambda run, _: run.conflicts)
     rejected = each(lambda run, _: run.rejected) + orphans
     stale, chase, returns = each(lambda run, _: run.stale), each(lambda run, _: run.chase), each(lambda _, lines: lines)
+    chase += unanswered
     for wb in edited:
         name = Path(wb.path).name
         stale.append(Stale("", wb.owner, name, EDITED_REASON))
@@ -226,6 +230,33 @@ def _read_all(files: Sequence[Path], limits: Limits) -> tuple[list[ReturnedWorkb
     return returned, failed
 
 
+def chase_list(store: Store, plan: Plan, records: Sequence[Record], returned: set[str]) -> list[Chase]:
+    """Given a plan, the records of the revision its workbooks answer and the owners who have returned one,
+    return the owners still to chase, each with the records their workbook asked about (neither complete nor
+    closed)."""
+    closed = store.closures(plan)
+    asked = [r for r in records if is_open(r, closed)]
+    return [
+        Chase(k, ", ".join(r.id for r in asked if k in r.owner_keys), "no workbook returned yet")
+        for k in dict.fromkeys(k for r in asked for k in r.owner_keys)
+        if k not in returned
+    ]
+
+
+def _unanswered(store: Store, answered: set[str]) -> list[Chase]:
+    """In a round over every plan, the owners to chase in each plan no returned workbook answers yet (at its
+    latest revision; owners whose updates an earlier collect gathered into its draft count as returned)."""
+    chase = []
+    for plan in store.plans():
+        if plan.name in answered:
+            continue
+        base = store.revision(plan, None)
+        draft = store.draft_for(plan, base)
+        owners = {u.owner for r in (store.records(draft) if draft else []) for u in r.updates}
+        chase += [c._replace(plan=plan.name) for c in chase_list(store, plan, store.records(base), owners)]
+    return chase
+
+
 def _collect_once(
     store: Store, target: _Target, label: str | None, settings: Settings, day: str, key: bytes
 ) -> tuple[Revision | None, Run]:
@@ -249,14 +280,7 @@ def _collect_once(
     ]
     returned_owners = {wb.owner for w, wb in enumerate(returned) if run.markers.get(w) != "edited"}
     returned_owners |= {u.owner for r in ordered for u in r.updates}
-    # Owners are chased for what their workbooks asked about: records neither complete nor closed.
-    closed = store.closures(chosen)
-    asked = [r for r in base_records if is_open(r, closed)]
-    run.chase = [
-        Chase(k, ", ".join(r.id for r in asked if k in r.owner_keys), "no workbook returned yet")
-        for k in dict.fromkeys(k for r in asked for k in r.owner_keys)
-        if k not in returned_owners
-    ]
+    run.chase = chase_list(store, chosen, base_records, returned_owners)
     if not fresh and draft is None:
         return None, run
     sources = source_entries(draft) | {u.source for ups in fresh.values() for u, _ in ups}
