@@ -87,7 +87,7 @@ def test_a_word_plan_with_shaded_status_cells(tmp_path: Path) -> None:
         elif fill:
             _shade(cells[3], fill)
     path = tmp_path / "libraries.docx"
-    doc.save(path)
+    doc.save(str(path))
     extraction = extract_plan(path)
     assert [(r.id, r.status.text) for r in extraction.records] == [
         ("R1", "Green"),
