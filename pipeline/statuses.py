@@ -72,6 +72,27 @@ def rag_of_colour(colour: str) -> str | None:
     return next((word for word, a, b in RAG_HUES if a <= hue < b), None)
 
 
+# A status given as a mark, not a word, in a "Completed?" or "Implemented (Y/N)" column: ticks, crosses, yes
+# and no. Matched only as the whole status (a letter alone inside other words means nothing).
+MARKS = {
+    **dict.fromkeys(("y", "yes", "✓", "✔", "☑", "✅", "√"), "complete"),
+    **dict.fromkeys(("n", "no", "✗", "✘", "☒", "❌", "×"), "not_started"),
+}
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%(?:\s*(?:complete|completed|done|delivered))?")
+
+
+def _mark(norm: str) -> str | None:
+    """Given a status as normalised, return its value when it is a mark (a tick, a cross, yes or no) or a share
+    done ("75%": in progress; "100%" complete; "0%" not started); else None."""
+    if norm in MARKS:
+        return MARKS[norm]
+    share = _PERCENT.fullmatch(norm)
+    if share is None:
+        return None
+    done = float(share.group(1))
+    return "complete" if done >= 100 else "not_started" if done == 0 else "in_progress"
+
+
 def parse_status(
     text: str, vocabulary: Mapping[str, Sequence[str]], rag_words: Sequence[str], rag_values: Mapping[str, str]
 ) -> StatusReading:
@@ -79,6 +100,9 @@ def parse_status(
     norm = _norm(text)
     if not norm:
         return StatusReading("not_reported", None)
+    mark = _mark(norm)
+    if mark is not None:
+        return StatusReading(mark, None)
     rag = read_rag(text, rag_words)
     phrases = sorted(((_norm(p), value) for value, ps in vocabulary.items() for p in ps), key=lambda pv: -len(pv[0]))
     for phrase, value in phrases:
