@@ -236,16 +236,22 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
         new_matches = [matcher.match(t) for t in new_texts]
         new_score = _score(new_matches)
         better = new_score > score and sum(m is None for m in new_matches) <= sum(m is None for m in matches)
-        # Lines that only complete cells already begun ("Shared" / "Outcome") belong to the header when
-        # they sit in its ruled row, or complete cells that name nothing yet in the header's own style.
-        completes = len(extended) == len(groups) and new_score >= score
+        same_cells = len(extended) == len(groups)
         same_style = bold and all(w.bold for w in nxt.words)
         unnamed = [g for g, m in zip(groups, matches, strict=True) if m is None]
         fills_unnamed = all(
             any(min(w.x1, max(u.x1 for u in g)) - max(w.x0, min(u.x0 for u in g)) > -1.0 for g in unnamed)
             for w in nxt.words
         )
-        if not (better or (completes and (inside_band or (same_style and fills_unnamed)))):
+        # Lines that only complete cells already begun ("Shared" / "Outcome") belong to the header when they
+        # complete cells that name nothing yet in the header's own style.
+        completes = same_cells and new_score >= score and same_style and fills_unnamed
+        # A cell wrapped onto another line ("Date" / "completed") may name its field less exactly than its first
+        # line did, but loses no column's field: it is the header's inside its ruled row, or in its bold type
+        # clear of the first column (where a bold theme row under the header would start).
+        clear_of_first = min(w.x0 for w in nxt.words) > max(w.x1 for w in groups[0])
+        wraps = same_cells and new_score[0] >= score[0] and (inside_band or (same_style and clear_of_first))
+        if not (better or completes or wraps):
             break
         groups, texts, matches, score, last = extended, new_texts, new_matches, new_score, j
     if names_nothing:
