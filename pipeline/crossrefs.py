@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable
 
 _REF = re.compile(
-    r"(?<![A-Za-z0-9])(?:R\s?|Rec\.?\s*|[Rr]ecommendation\s+|[Rr]ecommendations\s+)(?P<num>\d+(?:\.\d+)?)(?![\d/])"
+    r"(?<![A-Za-z0-9])(?:R\s?|Rec\.?\s*|[Rr]ecommendation\s+|[Rr]ecommendations\s+)(?P<num>\d+(?:\.\d+)?)"
+    r"(?:(?P<letter>[a-z])(?![A-Za-z])|\((?P<sub>[a-z]{1,4})\))?(?![\d/])"
 )
 
 
@@ -15,7 +16,7 @@ def find_cross_refs(own_id: str, texts: Iterable[str], id_prefix: str = "R") -> 
     found: list[str] = []
     for text in texts:
         for m in _REF.finditer(text or ""):
-            ident = f"{id_prefix}{m['num']}"
+            ident = f"{id_prefix}{m['num']}{m['letter'] or m['sub'] or ''}"  # "1a" and "2(ii)" as labels give them
             if ident != own_id and ident not in found:
                 found.append(ident)
     return tuple(found)

@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from pipeline.records import Column, Issue, Record, to_jsonable
+from pipeline.words import and_list
 
 SCHEMA = "record.schema.json"  # in the package (pipeline/schemas/), so an installed wheel has it too
 
@@ -58,12 +59,12 @@ def check_records(records: Sequence[Record], columns: Sequence[Column]) -> list[
     for ident, n in counts.items():
         if n > 1:
             issues.append(Issue("error", f"id {ident} appears {n} times", ident, "id"))
-    numbers = sorted({r.number for r in records if r.number is not None and r.parent is None})
+    numbers = sorted({r.number for r in records if r.number is not None})  # 3a and 3b number recommendation 3
     if numbers:
         missing = sorted(set(range(numbers[0], numbers[-1] + 1)) - set(numbers))
         if missing:
             issues.append(
-                Issue("warning", f"numbering gap: no recommendation {', '.join(map(str, missing))}", None, "number")
+                Issue("warning", f"numbering gap: no recommendation {number_ranges(missing)}", None, "number")
             )
     ids = set(counts)
     for r in records:
@@ -90,3 +91,17 @@ def check_records(records: Sequence[Record], columns: Sequence[Column]) -> list[
             if ref not in ids:
                 issues.append(Issue("error", f"refers to {ref}, which is not in the plan", r.id, "cross_refs"))
     return issues
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """Given sorted numbers, return them in words, runs of three or more joined ("3, 5 to 9 and 12")."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts: list[str] = []
+    for run in runs:
+        parts += [f"{run[0]} to {run[-1]}"] if len(run) > 2 else [str(n) for n in run]
+    return and_list(parts)

@@ -128,6 +128,8 @@ def test_slug(key: str, want: str) -> None:
         ("R3", "Links to R 4 and Recommendation 9", ("R4", "R9")),
         ("R4", "This is R4 itself", ()),
         ("R1", "Over £50k, 2015/16, R&D spend", ()),
+        ("R2", "See the update to recommendation 1a.", ("R1a",)),
+        ("R3", "Answered under Rec 2(ii) and R4", ("R2ii", "R4")),
     ],
 )
 def test_cross_refs(own: str, text: str, refs: tuple[str, ...]) -> None:
@@ -212,3 +214,18 @@ def test_a_record_with_a_bad_field_breaks_the_schema() -> None:
     broken = replace(record, status=Status("Ongoing", "sort of", None), pages=())
     issues = schema_issues(broken)
     assert {i.field for i in issues} == {"status.value", "pages"} and all(i.severity == "error" for i in issues)
+
+
+def test_numbering_gaps_count_sub_labels_and_join_runs() -> None:
+    from pipeline.records import Column, Record, Status, Timescale
+    from pipeline.validate import check_records, number_ranges
+
+    def rec(ident: str, number: int, parent: str | None = None) -> Record:
+        return Record(ident, number, ident, None, "Do it.", "", Timescale(""), (), "", Status(""), (1,), parent)
+
+    columns = [Column("label", "No."), Column("recommendation", "Recommendation")]
+    found = [i.message for i in check_records([rec("R1a", 1, "R1"), rec("R2", 2), rec("R3a", 3, "R3")], columns)]
+    assert not any("numbering gap" in m for m in found)  # 3a numbers recommendation 3
+    found = [i.message for i in check_records([rec("R1", 1), rec("R2030", 2030)], columns)]
+    assert "numbering gap: no recommendation 2 to 2029" in found
+    assert number_ranges([3, 5, 6, 7, 8, 12, 14, 15]) == "3, 5 to 8, 12, 14 and 15"

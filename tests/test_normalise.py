@@ -100,6 +100,12 @@ def test_owners_without_bullets_wrapped_name_joined() -> None:
         ("Support the development", None),
         ("2015 was a year", None),
         ("Recommendations from the panel", None),
+        ("Rec 2(i) Publish", ("Rec 2(i)", "R2i", 2, "R2", "Publish")),
+        ("Rec 2(ii) Publish", ("Rec 2(ii)", "R2ii", 2, "R2", "Publish")),
+        ("4 (iii) Report", ("4 (iii)", "R4iii", 4, "R4", "Report")),
+        # A year starting a wrapped line is no label, whatever follows it.
+        ("2030. This is the target", None),
+        ("1999 - a year", None),
     ],
 )
 def test_parse_label(text: str, want: tuple[object, ...] | None) -> None:
@@ -108,7 +114,8 @@ def test_parse_label(text: str, want: tuple[object, ...] | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "ident"), [("1", "R1"), ("12.", "R12"), ("R4", "R4"), ("SC3", "SC3"), ("3.2", "R3.2")]
+    ("text", "ident"),
+    [("1", "R1"), ("12.", "R12"), ("R4", "R4"), ("SC3", "SC3"), ("3.2", "R3.2"), ("2(ii)", "R2ii"), ("1a", "R1a")],
 )
 def test_parse_label_in_label_column(text: str, ident: str) -> None:
     got = parse_label(text, SETTINGS, label_column=True)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from pipeline.settings import Settings
 
-_SUB_LETTER = re.compile(r"^(?P<main>\d+)(?P<letter>[a-z])$")
+_SUB_LETTER = re.compile(r"^(?P<main>\d+)(?P<letter>[a-z]{1,4})$")  # 3a, and 2ii from "2(ii)"
+# A bare number this large is a year or an amount starting a wrapped line ("2030."), never a recommendation.
+MAX_BARE_NUMBER = 1000
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ def parse_label(text: str, settings: Settings, label_column: bool = False) -> La
                 parent = f"{prefix}{parts[0]}" if len(parts) > 1 else None
         else:
             ident, number, parent = num, None, None
+        if number is not None and number >= MAX_BARE_NUMBER and not re.search(r"[A-Za-z]", printed):
+            continue
         return Label(printed, ident, number, parent, text[m.end() :].strip())
     return None
 
