@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import SimpleDocTemplate
 
+from pipeline.extract.geometry import Word, words_to_lines
 from pipeline.extraction import extract_plan
-from tests.edges_draw import TITLE, para, table
+from tests.edges_draw import TITLE, build, para, table
 
 FLOOD_HEADER = ("Recommendation", "Action(s)", "Timescale", "Lead", "Progress", "Date closed", "Comments")
 FLOOD_ROWS = [
@@ -32,3 +36,49 @@ def test_header_cell_on_two_lines_is_one_header(tmp_path: Path, ruled: bool) -> 
         ("R1", ("Flood Risk Manager",), {"Date closed": "14/10/2025", "Comments": ""}),
         ("R2", ("Highways Manager",), {"Date closed": "", "Comments": "Check in May"}),
     ]
+
+
+TREES_HEADER = ("Recommendation", "Action", "Lead", "Timescale", "Status")
+TREES_ROWS = [
+    ["1. Plant 50,000 trees on council land by 2030.", "Map land and plant each winter.", "Parks Manager"],
+    ["2. Manage road verges for biodiversity.", "Change mowing regimes.", "Parks Manager"],
+]
+TREES_ROWS[0] += ["Ongoing", "On track"]
+TREES_ROWS[1] += ["Spring 2026", "Not started"]
+TREES_WIDTHS = (172, 160, 90, 80, 70)  # the first recommendation wraps before "2030."
+ZEBRA = [("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.HexColor("#E8E8E8"), colors.white])]
+
+
+@pytest.mark.parametrize("style", [(), ZEBRA], ids=["borderless", "zebra"])
+def test_wrapped_line_starting_with_a_year_is_no_label(tmp_path: Path, style: Sequence[tuple[Any, ...]]) -> None:
+    pdf = build(
+        tmp_path / "wrapped_year.pdf",
+        [para("Tree plan", TITLE), table(TREES_HEADER, TREES_ROWS, ruled=False, widths=TREES_WIDTHS, style=style)],
+    )
+    lines = [ln for ln in words_to_lines(_words(pdf)) if ln.text.startswith("2030.")]
+    assert lines, "the drawing must wrap the first recommendation before its year"
+    records = extract_plan(pdf).records
+    assert [(r.id, r.label, r.recommendation, r.owners, r.status.text) for r in records] == [
+        ("R1", "1.", "Plant 50,000 trees on council land by 2030.", ("Parks Manager",), "On track"),
+        ("R2", "2.", "Manage road verges for biodiversity.", ("Parks Manager",), "Not started"),
+    ]
+
+
+def test_rows_set_tight_without_full_stops_still_start_at_their_labels(tmp_path: Path) -> None:
+    # No padding between rows and no full stop at the ends: only the labels' sequence tells the rows apart.
+    rows = [
+        [f"{i}. Plant trees in ward {i}", f"Survey ward {i}", "Parks Manager", "Ongoing", "On track"] for i in (1, 2, 3)
+    ]
+    tight = [("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+    pdf = build(tmp_path / "tight.pdf", [para("Tree plan", TITLE), table(TREES_HEADER, rows, ruled=False, style=tight)])
+    records = extract_plan(pdf).records
+    assert [(r.id, r.recommendation, r.proposed_actions) for r in records] == [
+        (f"R{i}", f"Plant trees in ward {i}", f"Survey ward {i}") for i in (1, 2, 3)
+    ]
+
+
+def _words(pdf: Path) -> list[Word]:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as opened:
+        return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], 9.0) for w in opened.pages[0].extract_words()]

@@ -11,6 +11,7 @@ from pipeline.extract.geometry import SNAP, Line, Word, split_phrases, words_to_
 from pipeline.records import BBox, RowKind, SourceCell, SourceRow, TextLine
 
 FRESH_GAP = 0.45  # font sizes: text in a column after a gap this wide starts afresh (a new paragraph or row)
+RUNS_ON = ",-–&/("  # a line ending in a word or one of these runs on: its sentence goes on below
 LABEL_SHARE = 0.8  # a column of which this share of cells are labels is the label column
 
 
@@ -88,12 +89,43 @@ def _starts_action(line: Line, fresh: set[int], band: _Band | None, ctx: RowCont
     return any(column_of(w.xmid, ctx.columns) == t for ln in band.lines for w in ln.words)
 
 
+def _label_number(line: Line, ctx: RowContext) -> int | None:
+    """Given a line that starts with a label, return the label's (first) number ("R3.1" -> 3), if it has one."""
+    text = label_text(line, ctx)
+    for p in ctx.label_res:
+        found = p.match(text)
+        if found and "num" in p.groupindex and found.group("num"):
+            digits = re.match(r"\d+", found.group("num"))
+            return int(digits.group()) if digits else None
+    return None
+
+
+def _wrapped_on(line: Line, above: Line | None, fresh: set[int], ctx: RowContext, last: int | None) -> bool:
+    """Given a line whose label column starts like a label ("2030."), the line above it and the columns starting
+    afresh on it, say whether it only carries on the cell above (a borderless table): it follows that cell's text
+    at the line pitch, with nothing starting afresh in any column, the text above runs on without ending its
+    sentence ("... trees on council land by"), and its number is not the next after the row above's label."""
+    if fresh or above is None:
+        return False
+    text = label_text(above, ctx).rstrip()
+    if not text or not (text[-1].isalnum() or text[-1] in RUNS_ON):
+        return False
+    number = _label_number(line, ctx)
+    return last is not None and (number is None or number not in (last, last + 1))
+
+
 def lines_to_bands(lines: Sequence[Line], ctx: RowContext, by_label: bool) -> list[_Band]:
     """Given a page's body lines, return them cut into rows: by labels, else by aligned fresh starts."""
     bands: list[_Band] = []
     fresh = _fresh_columns(lines, ctx)
+    above: Line | None = None  # the last line with text in the label column
+    last: int | None = None  # the number of the last label that started a row
     for i, line in enumerate(lines):
-        labelled = by_label and starts_with_label(line, ctx)
+        labelled = by_label and starts_with_label(line, ctx) and not _wrapped_on(line, above, fresh[i], ctx, last)
+        if labelled:
+            last = _label_number(line, ctx)
+        if label_text(line, ctx):
+            above = line
         start = labelled if by_label else len(fresh[i]) >= 2 and ctx.label_col in fresh[i]
         if not start and _starts_action(line, fresh[i], bands[-1] if bands else None, ctx):
             bands.append(_Band("body", [line], shares_first=True))
