@@ -128,3 +128,32 @@ def test_hex_colour_of_pdf_fills() -> None:
     assert hex_colour((0.0, 0.69, 0.314)) == "00B050"
     assert hex_colour((1.0, 0.0, 1.0, 0.0)) == "00FF00"  # CMYK: no cyan and full yellow is green
     assert hex_colour((0.5,)) is None and hex_colour((0.9, 0.9, 0.9)) is None and hex_colour(None) is None
+
+
+def test_a_painted_rag_column_beside_a_printed_status(tmp_path: Path) -> None:
+    """ "Status" printed and "RAG" painted: the status keeps its words, takes the painted rating, and the RAG
+    column keeps its colour word."""
+    doc = docx.Document()
+    table = doc.add_table(rows=1, cols=5)
+    for cell, text in zip(table.rows[0].cells, ["No.", "Recommendation", "Lead officer", "Status", "RAG"], strict=True):
+        cell.text = text
+    rows = [
+        ("R1", "On track", "00B050"),
+        ("R2", "Complete", "0070C0"),
+        ("R3", "Off track", "FF0000"),
+        ("R4", "Amber", ""),
+    ]
+    for ident, status, fill in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text, cells[3].text = ident, f"Do {ident}.", "Head of Service", status
+        if fill:
+            _shade(cells[4], fill)
+    path = tmp_path / "status-and-rag.docx"
+    doc.save(str(path))
+    records = extract_plan(path).records
+    assert [(r.id, r.status.text, r.status.rag, r.extra) for r in records] == [
+        ("R1", "On track", "Green", {"RAG": "Green"}),
+        ("R2", "Complete", "Blue", {"RAG": "Blue"}),
+        ("R3", "Off track", "Red", {"RAG": "Red"}),
+        ("R4", "Amber", "Amber", {"RAG": ""}),
+    ]

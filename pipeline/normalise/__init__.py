@@ -311,13 +311,19 @@ def read_status(text: str, settings: Settings) -> Status:
     return Status(text=text, value=reading.value, rag=reading.rag)
 
 
+def _with_rag(status: Status, painted: str | None) -> Status:
+    """Given a status read from its words and a RAG rating painted beside it, return it with that rating when
+    its words print none."""
+    return status if status.rag is not None or not painted else replace(status, rag=painted)
+
+
 def interpret(record: Record, settings: Settings) -> Record:
     """Given a record with cells as printed, return it with timescale, status, owner keys and cross-references read."""
     texts = (record.recommendation, record.proposed_actions, record.progress, record.timescale.text, record.status.text)
     return replace(
         record,
         timescale=read_timescale(record.timescale.text, settings),
-        status=read_status(record.status.text, settings),
+        status=_with_rag(read_status(record.status.text, settings), record.status.rag),
         owner_keys=owner_keys(record.owners, settings.owner_aliases, settings.owner_prefixes),
         cross_refs=find_cross_refs(record.id, texts, settings.id_prefix),
     )
@@ -332,6 +338,7 @@ def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) 
     texts: dict[str, str] = {}
     extra: dict[str, str] = {}
     owners: list[str] = []
+    painted: str | None = None  # a RAG rating painted in a column of its own, beside a printed status
     settings = layout.settings
     for i, col in enumerate(layout.columns):
         parts = p.parts[i]
@@ -343,8 +350,9 @@ def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) 
             texts["owners"] = "\n".join(owners)
             continue
         text = _printed(reflow_parts(parts))
-        if col.field == "status" and not text:
+        if col.field in ("status", "extra") and not text:
             text = painted_status(p.parts, i) or ""  # a RAG rating painted, not printed
+            painted = painted or (text if col.field == "extra" or "status" in texts else None)
         if i == layout.label_idx and p.label is not None:
             text = "" if layout.label_column else _strip_label(text, p.label)
         if col.field == "extra" or col.field in texts:
@@ -368,7 +376,7 @@ def _to_record(p: _Pending, layout: _Layout, owner_extent: float | None = None) 
         timescale=Timescale(texts.get("timescale", "")),
         owners=tuple(owners),
         progress=texts.get("progress", ""),
-        status=Status(texts.get("status", "")),
+        status=Status(texts.get("status", ""), rag=painted or None),
         pages=tuple(sorted({b.page for b in p.bboxes})),
         bboxes=tuple(p.bboxes),
         extra=extra,
