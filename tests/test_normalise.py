@@ -62,6 +62,11 @@ def test_join_lines(before: str, after: str, want: str) -> None:
         (("• Policy • Procurement",), ["Policy", "Procurement"]),
         (("Procurement; Commissioning",), ["Procurement", "Commissioning"]),
         (("Head of Commissioning",), ["Head of Commissioning"]),
+        # Other councils' cells: a spaced slash between two owners; a line ending in a joining mark goes on.
+        (("Cllr Jane Smith / Head of Highways",), ["Cllr Jane Smith", "Head of Highways"]),
+        (("Policy/Strategy Manager",), ["Policy/Strategy Manager"]),
+        (("Cllr Ahmed Patel /", "Road Safety Manager"), ["Cllr Ahmed Patel", "Road Safety Manager"]),
+        (("Assistant Director –", "Highways and Transport"), ["Assistant Director – Highways and Transport"]),
     ],
 )
 def test_split_owners_with_bullets(texts: tuple[str, ...], want: list[str]) -> None:

@@ -9,6 +9,10 @@ from pipeline.normalise.text import forced_break, is_paragraph_break, join_lines
 from pipeline.records import TextLine
 
 _CID = re.compile(r"^\(cid:\d+\)")
+# Between two owners on one line: a semicolon, or a slash with a space each side ("Cllr Jane Smith / Head of
+# Highways"; "Policy/Strategy" written close is one name).
+_BETWEEN = re.compile(r";|\s/\s")
+_JOINS = re.compile(r"(?:\s[-–—/&]|,|\band)\s*$")
 SPACE = 0.28  # font sizes: the width of a space
 # A word that would only just have fitted is taken as wrapped: the producer's font metrics differ from the
 # PDF's by about this many font sizes, and a name split in two is worse than two names read as one.
@@ -67,6 +71,8 @@ def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequ
             else:
                 pieces[-1].append(tok)
         pieces = [p for p in pieces if p]
+        # A line ending in a joining mark ("Assistant Director –", "Cllr Ahmed Patel /") goes on to the next.
+        new_item = new_item and not (items and _JOINS.search(items[-1]))
         for j, piece in enumerate(pieces):
             text = " ".join(piece)
             if (new_item or j > 0) or not items:
@@ -80,5 +86,5 @@ def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequ
         prev = line
     out: list[str] = []
     for item in items:
-        out.extend(s.strip() for s in item.split(";"))
+        out.extend(s.strip(" /") for s in _BETWEEN.split(item))
     return [o for o in out if o]
