@@ -268,10 +268,12 @@ def _issue_words(extraction: Extraction) -> str:
 
 def _summary(extraction: Extraction) -> str:
     source = extraction.source
-    read = "a Word table" if source.format == "docx" else f"{source.pages} pages"
+    from pipeline.words import plural
+
+    read = "a Word table" if source.format == "docx" else plural(source.pages, "page")
     if source.format == "pdf+ocr":
         read += " by OCR"
-    return f"{source.path}: {len(extraction.records)} records from {read}; {_issue_words(extraction)}"
+    return f"{source.path}: {plural(len(extraction.records), 'record')} from {read}; {_issue_words(extraction)}"
 
 
 def _open_store(store: str | None, *, create: bool = False) -> Store:
