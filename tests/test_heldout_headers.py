@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
 from pipeline.extract.geometry import Word, words_to_lines
 from pipeline.extraction import extract_plan
-from tests.edges_draw import TITLE, build, para, table
+from tests.edges_draw import HEAD, TITLE, build, para, table
 
 FLOOD_HEADER = ("Recommendation", "Action(s)", "Timescale", "Lead", "Progress", "Date closed", "Comments")
 FLOOD_ROWS = [
@@ -82,3 +82,44 @@ def _words(pdf: Path) -> list[Word]:
 
     with pdfplumber.open(pdf) as opened:
         return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], 9.0) for w in opened.pages[0].extract_words()]
+
+
+DIGITAL_HEADER = ("Ref", "Recommendation", "Action", "Lead", "Due by", "Progress update", "Status")
+DIGITAL_ROWS = [
+    ["1", "Help residents get online.", "Run drop-in sessions.", "Digital Inclusion Officer", "Ongoing"],
+    ["2", "Lend laptops.", "Set up a device bank.", "ICT Service Desk Manager", "Complete"],
+    ["3", "Free Wi-Fi in council buildings.", "Upgrade public Wi-Fi.", "Head of ICT", "Q4 2025/26"],
+]
+DIGITAL_ROWS[0] += ["38 sessions a month.", "On track"]
+DIGITAL_ROWS[1] += ["312 devices lent.", "Complete"]
+DIGITAL_ROWS[2] += ["Survey complete.", "On track"]
+
+
+@pytest.mark.parametrize("blank_rows", [0, 1, 2])
+def test_spreadsheet_title_rows_inside_the_gridlines(tmp_path: Path, blank_rows: int) -> None:
+    # As a spreadsheet prints with gridlines on: the title in the grid's first row (its text running over the
+    # empty cells beside it, so no lines between them), empty rows, then the header and the plan.
+    width = len(DIGITAL_HEADER)
+    data = [["Digital Inclusion Action Plan 2025/26", *[""] * (width - 1)], *[[""] * width] * blank_rows]
+    data += [[para(h, HEAD) for h in DIGITAL_HEADER], *[[para(c) for c in row] for row in DIGITAL_ROWS]]
+    grid = Table(
+        data,
+        colWidths=(30, 150, 130, 120, 60, 130, 50),
+        style=TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("SPAN", (0, 0), (3, 0)),
+                ("FONTNAME", (0, 0), (0, 0), "Helvetica-Bold"),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        ),
+    )
+    pdf = tmp_path / "excel.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=landscape(A4)).build([grid])
+    extraction = extract_plan(pdf)
+    assert extraction.source.title == "Digital Inclusion Action Plan 2025/26"
+    assert [(r.id, r.recommendation, r.owners, r.timescale.text, r.status.text) for r in extraction.records] == [
+        ("R1", "Help residents get online.", ("Digital Inclusion Officer",), "Ongoing", "On track"),
+        ("R2", "Lend laptops.", ("ICT Service Desk Manager",), "Complete", "Complete"),
+        ("R3", "Free Wi-Fi in council buildings.", ("Head of ICT",), "Q4 2025/26", "On track"),
+    ]

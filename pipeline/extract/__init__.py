@@ -20,7 +20,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from pipeline.errors import DamagedPdfError, EncryptedPdfError, InputError, NoTableError, NoTextLayerError
 from pipeline.extract.content import PageContent, read_page_content
-from pipeline.extract.geometry import SNAP, is_page_furniture, margin_lines, words_to_lines
+from pipeline.extract.geometry import SNAP, GridBox, is_page_furniture, margin_lines, words_to_lines
 from pipeline.extract.grid import find_grids
 from pipeline.extract.header import Header, find_headers, grid_header
 from pipeline.extract.opening import sha256_of, sniff_pdf
@@ -244,7 +244,8 @@ def _page_tables(
     lines = [ln for ln in words_to_lines(content.words) if not is_page_furniture(ln, content.height)]
     boxes = find_grids(content.rules, GRID_WIDTH * content.width)
     headers = find_headers(lines, content.rules, matcher, boxes)
-    grids = [grid_header(lines, box, content.rules, matcher) for box in boxes]
+    # A grid whose own header was found lower down (under a caption or a spreadsheet's title rows) is that table.
+    grids = [grid_header(lines, box, content.rules, matcher) for box in boxes if not _holds_header(box, headers)]
     others = [h for h in grids if h is not None and not any(_same_row(h, k) for k in headers)]
     segments, state, next_index = find_segments(lines, content, headers, state, next_index, others)
     since = 0.0
@@ -334,6 +335,13 @@ def _plan_document(
 
 def _same_row(a: Header, b: Header) -> bool:
     return a.top <= b.bottom + SNAP and b.top <= a.bottom + SNAP
+
+
+def _holds_header(box: GridBox, headers: Sequence[Header]) -> bool:
+    """Given a ruled grid and the headers found on its page, say whether one of them heads a table in the grid."""
+    return any(
+        box.top - SNAP <= h.top and h.bottom <= box.bottom + SNAP and h.x0 < box.x1 and box.x0 < h.x1 for h in headers
+    )
 
 
 def _read_page(pdf: Any, index: int, name: str) -> PageContent:

@@ -269,17 +269,32 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
     return Header(groups, texts, matches, top, bottom, k, last, kind, reason)
 
 
-def _deep_in_grid(line: Line, boxes: Sequence[GridBox], rules: Sequence[Rule]) -> bool:
-    """Given a line and the page's ruled grids, say whether it lies below a grid's first rows, where no header
-    starts (a header is a grid's first row, under at most a merged caption row)."""
+def _deep_in_grid(line: Line, boxes: Sequence[GridBox], rules: Sequence[Rule], lines: Sequence[Line]) -> bool:
+    """Given a line, the page's ruled grids, its rules and its lines, say whether the line lies below a grid's
+    first rows, where no header starts (a header is a grid's first row, under at most a merged caption row, or
+    under the title rows a spreadsheet prints inside its gridlines)."""
     for box in boxes:
         if not (box.top < line.top < box.bottom and box.x0 < line.words[0].x0 < box.x1):
             continue
         need = GRID_RULE * (box.x1 - box.x0)
-        above = {round(r.at) for r in rules if not r.vertical and box.top - 2 <= r.at < line.top and r.b - r.a >= need}
-        if len(above) > HEADER_ROWS:
+        above = cluster_positions(
+            [r.at for r in rules if not r.vertical and box.top - 2 <= r.at < line.top and r.b - r.a >= need]
+        )
+        if len(above) > HEADER_ROWS - 1 + max(1, _title_rows(above, box, rules, lines)):
             return True
     return False
+
+
+def _title_rows(ys: Sequence[float], box: GridBox, rules: Sequence[Rule], lines: Sequence[Line]) -> int:
+    """Given the rules down a grid's first rows, return how many of those rows, from its top, are empty or hold
+    one run of text across merged cells (a caption, or a spreadsheet's title and the empty rows under it)."""
+    count = 0
+    for a, b in pairwise(ys):
+        inside = [ln for ln in lines if a < (ln.top + ln.bottom) / 2 < b and box.x0 < ln.words[0].x0 < box.x1]
+        if any(len(split_phrases(ln, verticals_crossing(rules, ln.top, ln.bottom))) > 1 for ln in inside):
+            break
+        count += 1
+    return count
 
 
 def find_headers(
@@ -289,7 +304,7 @@ def find_headers(
     out: list[Header] = []
     k = 0
     while k < len(lines):
-        if grids and _deep_in_grid(lines[k], grids, rules):
+        if grids and _deep_in_grid(lines[k], grids, rules, lines):
             k += 1
             continue
         found = header_at(lines, k, rules, matcher)
