@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS = {
     name: i
@@ -117,10 +117,32 @@ def _period(text: str, conv: Conventions) -> tuple[date, date, str] | None:
     m = re.fullmatch(r"(?P<year>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})", text)
     if m:
         return _day(int(m["d"]), int(m["m"]), int(m["year"]), "a single date")
-    m = re.fullmatch(rf"(?P<m>{_MONTH_RE})\.?,?\s*{_YEAR}", text)
+    m = re.fullmatch(rf"(?P<m>{_MONTH_RE})\.?(?:,?\s*|-){_YEAR}", text)  # "March 2016", "Mar-26" (Excel)
     if m:
         month, year = MONTHS[m["m"]], _year(m["year"])
         return date(year, month, 1), _last_day(year, month), f"{calendar.month_name[month]} {year} = the whole month"
+    m = re.fullmatch(rf"h(?P<h>[12])\s*{_FY}", text)
+    if m:
+        y1, y2, h = _year(m["y1"]), _year(m["y2"]), int(m["h"])
+        if y2 != y1 + 1:
+            return None
+        start, end = (date(y1, 4, 1), date(y1, 9, 30)) if h == 1 else (date(y1, 10, 1), date(y2, 3, 31))
+        return (
+            start,
+            end,
+            f"H{h} of financial year {y1}/{str(y2)[-2:]} = {'April to September' if h == 1 else 'October to March'} (UK financial halves from April)",
+        )
+    m = re.fullmatch(rf"h(?P<h>[12])\s*{_YEAR}", text)
+    if m:
+        year, h = _year(m["year"]), int(m["h"])
+        start, end = _span(year, 1 + 6 * (h - 1), 6 + 6 * (h - 1))
+        return start, end, f"H{h} {year} = {_month_words(start.month, end.month)} {year} (calendar half)"
+    m = re.fullmatch(rf"winter\s*(?:of\s*)?{_FY}", text)
+    if m:
+        y1, y2 = _year(m["y1"]), _year(m["y2"])
+        if y2 != y1 + 1:
+            return None
+        return date(y1, 12, 1), _last_day(y2, 2), f"Winter {y1}/{str(y2)[-2:]} = December {y1} to February {y2}"
     for name, first, last in conv.seasons:
         m = re.fullmatch(rf"{name}\s*(?:of\s*)?{_YEAR}", text)
         if m:
@@ -167,8 +189,12 @@ def clean_timescale(text: str) -> str:
 
 
 def _range(text: str, conv: Conventions) -> tuple[date, date, str] | None:
-    """Given "april - june 2015" or "april 2015 to march 2016", return the span of both ends."""
-    m = re.fullmatch(r"(?:from\s+)?(?P<a>.+?)\s*(?:-|to|until|till)\s*(?P<b>.+)", text)
+    """Given "april - june 2015", "april 2015 to march 2016" or "spring/summer 2016", return the span of both
+    ends (a slash or "and" joins only two month or season words, so "Q3/Q4 2015/16" is no range)."""
+    words = "|".join([_MONTH_RE, *(name for name, _, _ in conv.seasons)])
+    m = re.fullmatch(rf"(?P<a>{words})\s*(?:/|and|&)\s*(?P<b>(?:{words})\s*.+)", text) or re.fullmatch(
+        r"(?:from\s+)?(?P<a>.+?)\s*(?:-|to|until|till)\s*(?P<b>.+)", text
+    )
     if not m:
         return None
     b = _period(m["b"], conv)
@@ -214,6 +240,14 @@ def parse_timescale(printed: str, conv: Conventions | None = None) -> Reading:
             return Reading(
                 period[0], period[1], True, f"First milestone {period[2]}, then ongoing (ongoing wins: never overdue)"
             )
+        return UNREAD
+    m = re.fullmatch(r"(?:w/c|w\.c\.?|wc|week commencing|week beginning|w/b)\s+(?P<p>.+)", text)
+    if m:
+        period = read_period(m["p"], conv)
+        if period and period[0] == period[1]:
+            start, end = period[0], period[0] + timedelta(days=6)
+            say = [f"{d.day} {calendar.month_name[d.month]} {d.year}" for d in (start, end)]
+            return Reading(start, end, False, f"Week commencing {say[0]} = {say[0]} to {say[1]}")
         return UNREAD
     m = re.fullmatch(r"(?:by|before|no later than|deadline)\s+(?:the\s+)?(?:end\s+of\s+)?(?P<p>.+)", text)
     if m:

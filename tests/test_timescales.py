@@ -67,6 +67,16 @@ CASES = [
     ("From April 2015 onwards", D(2015, 4, 1), None, True),
     ("April 2015 and ongoing", D(2015, 4, 1), D(2015, 4, 30), True),
     ("Spring 2015 then ongoing", D(2015, 3, 1), D(2015, 5, 31), True),
+    # Forms other councils print (a held-out probe found each unread before).
+    ("Mar-26", D(2026, 3, 1), D(2026, 3, 31), False),
+    ("Winter 2025/26", D(2025, 12, 1), D(2026, 2, 28), False),
+    ("H1 2026", D(2026, 1, 1), D(2026, 6, 30), False),
+    ("H2 2025/26", D(2025, 10, 1), D(2026, 3, 31), False),
+    ("H1 2025/26", D(2025, 4, 1), D(2025, 9, 30), False),
+    ("Spring/Summer 2026", D(2026, 3, 1), D(2026, 8, 31), False),
+    ("April and May 2026", D(2026, 4, 1), D(2026, 5, 31), False),
+    ("w/c 3 November 2025", D(2025, 11, 3), D(2025, 11, 9), False),
+    ("Week commencing 5/1/26", D(2026, 1, 5), D(2026, 1, 11), False),
 ]
 
 
@@ -78,7 +88,19 @@ def test_timescale(text: str, start: date | None, end: date | None, ongoing: boo
 
 
 @pytest.mark.parametrize(
-    "text", ["Soon", "TBC", "When funding allows", "2015/17", "31/02/2016", "Q5 2015", "Early", "April"]
+    "text",
+    [
+        "Soon",
+        "TBC",
+        "When funding allows",
+        "2015/17",
+        "31/02/2016",
+        "Q5 2015",
+        "Early",
+        "April",
+        "Q3/Q4 2025/26",
+        "w/c March 2026",
+    ],
 )
 def test_unreadable_timescales_get_no_dates(text: str) -> None:
     got = parse_timescale(text)
