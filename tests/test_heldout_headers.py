@@ -123,3 +123,43 @@ def test_spreadsheet_title_rows_inside_the_gridlines(tmp_path: Path, blank_rows:
         ("R2", "Lend laptops.", ("ICT Service Desk Manager",), "Complete", "Complete"),
         ("R3", "Free Wi-Fi in council buildings.", ("Head of ICT",), "Q4 2025/26", "On track"),
     ]
+
+
+TIERS_TOP = ("Recommendation", "", "Action", "Lead officer", "Timescale", "Progress", "", "Status")
+TIERS_SUB = ("No.", "Text", "", "", "", "Q1 update", "Q2 update", "")
+TIERS_ROWS = [
+    ["1", "Publish repairs performance for each estate.", "Add estate figures to the newsletter."],
+    ["2", "Review the repairs contract.", "Negotiate a variation."],
+]
+TIERS_ROWS[0] += ["Performance Manager", "Q3 2025/26", "Data cleansed.", "First tables published.", "On track"]
+TIERS_ROWS[1] += ["Head of Procurement", "TBC", "Draft sent.", "Variation signed.", "Complete"]
+# Cells over two columns ("Recommendation", "Progress") and cells down both header rows.
+TIERS_SPANS = [("SPAN", (0, 0), (1, 0)), ("SPAN", (5, 0), (6, 0))]
+TIERS_SPANS += [("SPAN", (c, 0), (c, 1)) for c in (2, 3, 4, 7)]
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "borderless"])
+def test_two_row_header_names_columns_from_group_and_sub_header(tmp_path: Path, ruled: bool) -> None:
+    data = [[para(h, HEAD) for h in TIERS_TOP], [para(h, HEAD) for h in TIERS_SUB]]
+    data += [[para(c) for c in row] for row in TIERS_ROWS]
+    commands: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP"), *TIERS_SPANS]
+    if ruled:
+        commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+    grid = Table(data, colWidths=(30, 150, 140, 90, 70, 100, 100, 60), repeatRows=2, style=TableStyle(commands))
+    pdf = tmp_path / "two_tier.pdf"
+    SimpleDocTemplate(str(pdf), pagesize=landscape(A4)).build([para("Repairs plan", TITLE), grid])
+    extraction = extract_plan(pdf)
+    assert [(c.field, c.header) for c in extraction.source.columns] == [
+        ("label", "Recommendation No."),
+        ("recommendation", "Recommendation Text"),
+        ("proposed_actions", "Action"),
+        ("owners", "Lead officer"),
+        ("timescale", "Timescale"),
+        ("extra", "Progress Q1 update"),
+        ("progress", "Progress Q2 update"),
+        ("status", "Status"),
+    ]
+    assert [(r.id, r.recommendation, r.progress, dict(r.extra), r.status.text) for r in extraction.records] == [
+        ("R1", TIERS_ROWS[0][1], "First tables published.", {"Progress Q1 update": "Data cleansed."}, "On track"),
+        ("R2", TIERS_ROWS[1][1], "Variation signed.", {"Progress Q1 update": "Draft sent."}, "Complete"),
+    ]

@@ -21,8 +21,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pipeline.errors import DamagedPdfError, EncryptedPdfError, InputError, NoTableError, NoTextLayerError
 from pipeline.extract.content import PageContent, read_page_content
 from pipeline.extract.geometry import SNAP, GridBox, is_page_furniture, margin_lines, words_to_lines
-from pipeline.extract.grid import find_grids
-from pipeline.extract.header import Header, find_headers, grid_header
+from pipeline.extract.grid import find_grids, grid_header
+from pipeline.extract.header import Header, find_headers
 from pipeline.extract.opening import sha256_of, sniff_pdf
 from pipeline.extract.page import LabelRules, segment_rows, title_above
 from pipeline.extract.region import OpenTable, find_segments

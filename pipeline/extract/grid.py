@@ -12,9 +12,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pipeline.extract.columns import ColumnGeom
-from pipeline.extract.geometry import SNAP, GridBox, Rule, cluster_positions
+from pipeline.extract.geometry import SNAP, GridBox, Line, Rule, cluster_positions
+from pipeline.extract.header import HEADER_RULE, Header
+from pipeline.extract.synonyms import HeaderMatcher
 
 WALL_SNAP = 4.0  # points: a vertical rule this close to a column edge is that edge's wall
 JOIN_GAP = 3.0  # points: collinear pieces of a rule with gaps up to this are one rule
@@ -188,3 +191,36 @@ def find_grids(rules: Sequence[Rule], min_width: float) -> list[GridBox]:
             continue
         boxes.append(GridBox(x0, min(r.a for r in vs), x1, max(r.b for r in vs), tuple(walls)))
     return sorted(boxes, key=lambda b: (b.top, b.x0))
+
+
+def grid_header(lines: Sequence[Line], box: GridBox, rules: Sequence[Rule], matcher: HeaderMatcher) -> Header | None:
+    """Given a ruled grid on a page, return its first row as the header of an "other" table (None if it is empty)."""
+    need = HEADER_RULE * (box.x1 - box.x0)
+    cuts = sorted(
+        r.at for r in rules if not r.vertical and r.at > box.top + 2 and min(r.b, box.x1) - max(r.a, box.x0) >= need
+    )
+    bottom = cuts[0] if cuts else box.bottom
+    picked = [
+        (i, [w for w in ln.words if box.x0 <= w.xmid <= box.x1])
+        for i, ln in enumerate(lines)
+        if ln.top >= box.top - 1 and ln.bottom <= bottom + 1
+    ]
+    picked = [(i, ws) for i, ws in picked if ws]
+    if not picked:
+        return None
+    walls = list(box.walls)
+    groups = [[w for _, ws in picked for w in ws if a <= w.xmid < b] for a, b in pairwise(walls)]
+    groups = [g for g in groups if g]
+    texts = [matcher.cell_text(g) for g in groups]
+    words = [w for g in groups for w in g]
+    return Header(
+        groups,
+        texts,
+        [matcher.match(t) for t in texts],
+        min(w.top for w in words),
+        max(w.bottom for w in words),
+        picked[0][0],
+        picked[-1][0],
+        "other",
+        "a ruled table whose header names no plan columns",
+    )

@@ -9,12 +9,12 @@ a commitment) and *how* (a response, actions, progress): see `plan_reason`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from pipeline.extract.geometry import (
-    SNAP,
     GridBox,
     Line,
     Rule,
@@ -30,6 +30,7 @@ HEADER_LINES = 4  # a header cell wraps over at most this many lines
 HEADER_ROWS = 2  # a grid's header is under at most this many of its rules (its top and a caption row's)
 GRID_RULE = 0.9  # a rule across this share of a grid divides its rows
 LINE_GAP = 0.8  # a gap wider than this many font sizes between lines ends the header
+SUB_GAP = 2.0  # font sizes: a bold row of sub-headers stands at most this far under the cells over them
 SIZE_CHANGE = 0.6  # points: lines whose type differs more than this are not one header
 CELL_GAP = 0.45  # font sizes: two header cells on one line stand at least this far apart (a space is ~0.25)
 RUNNING_TEXT = 40  # words: a line this long is running text, never a header
@@ -62,6 +63,8 @@ class Header:
     last_line: int
     kind: TableKind = "plan"
     reason: str = ""
+    over: list[Word] = dataclasses.field(default_factory=list)  # words of cells over several columns ("Progress")
+    sub_top: float | None = None  # the top of the row of sub-headers under them ("Q1 update", "Q2 update")
 
     @property
     def x0(self) -> float:
@@ -208,6 +211,62 @@ def _read_line(
     return groups, texts, [matcher.match(t) for t in texts]
 
 
+def _cells_of(groups: Sequence[Sequence[Word]], walls: Sequence[float]) -> list[tuple[float, float]]:
+    """Given a header line's groups and the walls crossing it, return each group's cell: between the walls around
+    it, else from its words to the next cell's (header words stand at their cells' left)."""
+    out = []
+    for n, g in enumerate(groups):
+        x0, x1 = min(w.x0 for w in g), max(w.x1 for w in g)
+        left = max((w for w in walls if w <= x0 + 1), default=x0 if n else float("-inf"))
+        right = min((w for w in walls if w >= x1 - 1), default=None)
+        if right is None:
+            right = min(u.x0 for u in groups[n + 1]) - 1 if n + 1 < len(groups) else float("inf")
+        out.append((left, right))
+    return out
+
+
+def _sub_header(
+    line: Line, groups: Sequence[list[Word]], nxt: Line, rules: Sequence[Rule], matcher: HeaderMatcher
+) -> tuple[list[list[Word]], list[str], list[Word]] | None:
+    """Given a header line's groups and the line under it, return the columns (groups, texts, and the words over
+    several columns) when that line is a row of sub-headers: under one cell ("Progress") it names two or more
+    ("Q1 update", "Q2 update"), each a column named from both ("Progress Q1 update", as the Word reader names
+    it); a cell with one phrase under it only wraps. None when the line is no such row or heads no plan."""
+    cells = _cells_of(groups, verticals_crossing(rules, line.top, line.bottom))
+    under: list[list[list[Word]]] = [[] for _ in groups]
+    for phrase in split_phrases(nxt, verticals_crossing(rules, nxt.top, nxt.bottom)):
+        x0, x1 = min(w.x0 for w in phrase), max(w.x1 for w in phrase)
+        home = [i for i, (a, b) in enumerate(cells) if a - 1 <= x0 and x1 <= b + 1]
+        if len(home) != 1:
+            return None
+        under[home[0]].append(phrase)
+    if all(len(subs) < 2 for subs in under):
+        return None
+    out, texts, over = [], [], []
+    for g, subs in zip(groups, under, strict=True):
+        if len(subs) < 2:
+            out.append([*g, *(w for s in subs for w in s)])
+            texts.append(matcher.cell_text(out[-1]))
+            continue
+        over.extend(g)
+        for sub in subs:
+            out.append(list(sub))
+            texts.append(f"{matcher.cell_text(g)} {matcher.cell_text(sub)}")
+    if classify(texts, [matcher.match(t) for t in texts], matcher)[0] != "plan":
+        return None
+    return out, texts, over
+
+
+def _sub_row(line: Line, nxt: Line, rules: Sequence[Rule], *, inside_band: bool, bold: bool) -> bool:
+    """Given a header's first line and the line under it, say whether that line can be its row of sub-headers: in
+    the header's ruled row with a rule between them, or in its bold type close under it (not a plain body row)."""
+    if abs(nxt.size - line.size) > SIZE_CHANGE:
+        return False
+    if inside_band and any(not r.vertical and line.bottom - 1 <= r.at <= nxt.top + 1 for r in rules):
+        return True
+    return bold and all(w.bold for w in nxt.words) and nxt.top - line.bottom <= SUB_GAP * nxt.size
+
+
 def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: HeaderMatcher) -> Header | None:
     """Given a page's lines and an index, return the header starting on line k (plan or other), or None."""
     line = lines[k]
@@ -224,11 +283,19 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
     ruled_bottom = _band_bottom(rules, line, *span)
     bold = all(w.bold for g in groups for w in g)
     score, last = _score(matches), k
+    over: list[Word] = []
+    sub_top: float | None = None
     for j in range(k + 1, min(k + HEADER_LINES, len(lines))):
         nxt = lines[j]
+        inside_band = ruled_bottom is not None and nxt.bottom <= ruled_bottom + 1
+        tiered = _sub_header(line, groups, nxt, rules, matcher) if j == k + 1 else None
+        if tiered is not None and _sub_row(line, nxt, rules, inside_band=inside_band, bold=bold):
+            groups, texts, over = tiered
+            matches = [matcher.match(t) for t in texts]
+            score, last, sub_top = _score(matches), j, nxt.top
+            continue
         if nxt.top - lines[j - 1].bottom > LINE_GAP * nxt.size or abs(nxt.size - line.size) > SIZE_CHANGE:
             break  # a gap, or a title in larger type over the header: not one header
-        inside_band = ruled_bottom is not None and nxt.bottom <= ruled_bottom + 1
         extended = _add_line(groups, split_phrases(nxt, verticals_crossing(rules, nxt.top, nxt.bottom)))
         if extended is None:
             break
@@ -266,7 +333,7 @@ def header_at(lines: Sequence[Line], k: int, rules: Sequence[Rule], matcher: Hea
         return None
     top = min(w.top for g in groups for w in g)
     bottom = max(w.bottom for g in groups for w in g)
-    return Header(groups, texts, matches, top, bottom, k, last, kind, reason)
+    return Header(groups, texts, matches, top, bottom, k, last, kind, reason, over, sub_top)
 
 
 def _deep_in_grid(line: Line, boxes: Sequence[GridBox], rules: Sequence[Rule], lines: Sequence[Line]) -> bool:
@@ -314,63 +381,3 @@ def find_headers(
         out.append(found)
         k = found.last_line + 1
     return out
-
-
-def line_keys(header: Header) -> list[list[str]]:
-    """Given a header, return each of its printed lines as sorted word texts, to spot it again."""
-    words = [w for g in header.groups for w in g]
-    tops = cluster_positions([w.top for w in words])
-    return [sorted(w.text for w in words if abs(w.top - t) <= SNAP) for t in tops]
-
-
-def drop_repeated_headers(lines: Sequence[Line], keys: Sequence[Sequence[str]]) -> list[Line]:
-    """Given body lines and a header's line keys, return them without any repeat of the header (its lines in order)."""
-
-    def key(words: Sequence[Word]) -> list[str]:
-        return sorted(w.text for w in words)
-
-    out: list[Line] = []
-    i = 0
-    while i < len(lines):
-        if keys and key(lines[i].words) == list(keys[0]):
-            j, k = i + 1, 1
-            while j < len(lines) and k < len(keys) and key(lines[j].words) == list(keys[k]):
-                j, k = j + 1, k + 1
-            i = j
-            continue
-        out.append(lines[i])
-        i += 1
-    return out
-
-
-def grid_header(lines: Sequence[Line], box: GridBox, rules: Sequence[Rule], matcher: HeaderMatcher) -> Header | None:
-    """Given a ruled grid on a page, return its first row as the header of an "other" table (None if it is empty)."""
-    need = HEADER_RULE * (box.x1 - box.x0)
-    cuts = sorted(
-        r.at for r in rules if not r.vertical and r.at > box.top + 2 and min(r.b, box.x1) - max(r.a, box.x0) >= need
-    )
-    bottom = cuts[0] if cuts else box.bottom
-    picked = [
-        (i, [w for w in ln.words if box.x0 <= w.xmid <= box.x1])
-        for i, ln in enumerate(lines)
-        if ln.top >= box.top - 1 and ln.bottom <= bottom + 1
-    ]
-    picked = [(i, ws) for i, ws in picked if ws]
-    if not picked:
-        return None
-    walls = list(box.walls)
-    groups = [[w for _, ws in picked for w in ws if a <= w.xmid < b] for a, b in pairwise(walls)]
-    groups = [g for g in groups if g]
-    texts = [matcher.cell_text(g) for g in groups]
-    words = [w for g in groups for w in g]
-    return Header(
-        groups,
-        texts,
-        [matcher.match(t) for t in texts],
-        min(w.top for w in words),
-        max(w.bottom for w in words),
-        picked[0][0],
-        picked[-1][0],
-        "other",
-        "a ruled table whose header names no plan columns",
-    )

@@ -18,10 +18,19 @@ from pipeline.extract.columns import EDGE, ColumnGeom, column_of, crosses
 from pipeline.extract.content import PageContent
 from pipeline.extract.geometry import SNAP, Line, Rule, Word, split_phrases, verticals_crossing
 from pipeline.extract.grid import Separators, nested_boxes, row_separators
-from pipeline.extract.header import HEADER_LINES, drop_repeated_headers, line_keys
+from pipeline.extract.header import HEADER_LINES
 from pipeline.extract.paint import paint_cells
 from pipeline.extract.region import Segment
-from pipeline.extract.rows import RowContext, band_to_row, lines_to_bands, section_like, starts_with_label, text_rights
+from pipeline.extract.rows import (
+    RowContext,
+    band_to_row,
+    drop_repeated_headers,
+    line_keys,
+    lines_to_bands,
+    section_like,
+    starts_with_label,
+    text_rights,
+)
 from pipeline.extract.synonyms import HeaderMatcher, normalise_header
 from pipeline.records import SourceRow, TextLine
 

@@ -147,7 +147,7 @@ def _only_caption_above(lines: Sequence[Line], y: float, height: float) -> bool:
 
 def _has_own_caption(lines: Sequence[Line], content: PageContent, header: Header) -> bool:
     """Given a header, say whether a merged caption row above it in its own box opens a table of its own."""
-    walls = verticals_crossing(content.rules, header.top, header.bottom)
+    walls = verticals_crossing(content.rules, _walls_top(header), header.bottom)
     columns, ruled = columns_from_header(header, [], walls, content.rules)
     return ruled and bool(_caption(lines[: header.first_line], content, columns, header))
 
@@ -338,7 +338,7 @@ def _header_stretches(page: _Page, header: Header, limit: float, carry: OpenTabl
     content, lines = page.content, page.lines
     index = carry.index if carry is not None else page.new_index()
     body_lines = [ln for ln in lines[header.last_line + 1 :] if ln.bottom <= limit + 1]
-    walls = verticals_crossing(content.rules, header.top, header.bottom)
+    walls = verticals_crossing(content.rules, _walls_top(header), header.bottom)
     columns, ruled = columns_from_header(header, [w for ln in body_lines for w in ln.words], walls, content.rules)
     if carry is not None and len(columns) != len(carry.columns):
         # The header printed again over a page whose first column happens to be empty: keep the table's columns.
@@ -360,6 +360,12 @@ def _header_stretches(page: _Page, header: Header, limit: float, carry: OpenTabl
         seg = resumed
         page.add(seg)
     return OpenTable(index, header, seg.columns, ruled, content.width) if seg.open_at_end else None
+
+
+def _walls_top(header: Header) -> float:
+    """Given a header, return where the walls that divide its columns start: under cells over several columns,
+    at its row of sub-headers."""
+    return header.sub_top if header.sub_top is not None else header.top
 
 
 def _overlaps(header: Header, seg: Segment) -> bool:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.extract.columns import ColumnGeom, column_of, crosses
-from pipeline.extract.geometry import SNAP, Line, Word, split_phrases, words_to_lines
+from pipeline.extract.geometry import SNAP, Line, Word, cluster_positions, split_phrases, words_to_lines
+from pipeline.extract.header import Header
 from pipeline.records import BBox, RowKind, SourceCell, SourceRow, TextLine
 
 FRESH_GAP = 0.45  # font sizes: text in a column after a gap this wide starts afresh (a new paragraph or row)
@@ -237,3 +238,30 @@ def infer_label_column(
         if texts and labels >= LABEL_SHARE * len(texts):
             return i
     return None
+
+
+def line_keys(header: Header) -> list[list[str]]:
+    """Given a header, return each of its printed lines as sorted word texts, to spot it again."""
+    words = [*header.over, *(w for g in header.groups for w in g)]
+    tops = cluster_positions([w.top for w in words])
+    return [sorted(w.text for w in words if abs(w.top - t) <= SNAP) for t in tops]
+
+
+def drop_repeated_headers(lines: Sequence[Line], keys: Sequence[Sequence[str]]) -> list[Line]:
+    """Given body lines and a header's line keys, return them without any repeat of the header (its lines in order)."""
+
+    def key(words: Sequence[Word]) -> list[str]:
+        return sorted(w.text for w in words)
+
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        if keys and key(lines[i].words) == list(keys[0]):
+            j, k = i + 1, 1
+            while j < len(lines) and k < len(keys) and key(lines[j].words) == list(keys[k]):
+                j, k = j + 1, k + 1
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
