@@ -157,3 +157,36 @@ def test_a_painted_rag_column_beside_a_printed_status(tmp_path: Path) -> None:
         ("R3", "Off track", "Red", {"RAG": "Red"}),
         ("R4", "Amber", "Amber", {"RAG": ""}),
     ]
+
+
+def test_word_theme_rows_marked_only_by_shading(tmp_path: Path) -> None:
+    """A theme row in plain type, its text in the first cell and the whole row shaded: a theme, not a record;
+    a zebra band across half the rows marks nothing."""
+    doc = docx.Document()
+    table = doc.add_table(rows=1, cols=4)
+    for cell, text in zip(table.rows[0].cells, ["No.", "Recommendation", "Lead officer", "Status"], strict=True):
+        cell.text = text
+    body = [("Roads", None), ("R1", "Resurface the A38."), ("R2", "Fix potholes."), ("R3", "Grit routes.")]
+    body += [("Libraries", None), ("R4", "Open on Sundays."), ("R5", "Lend e-books."), ("R6", "Extend hours.")]
+    for i, (first, text) in enumerate(body):
+        cells = table.add_row().cells
+        cells[0].text = first
+        if text is None:
+            for cell in cells:
+                _shade(cell, "D9E2F3")
+            continue
+        cells[1].text, cells[2].text, cells[3].text = text, "Head of Service", "Ongoing"
+        if i % 2:
+            for cell in cells:
+                _shade(cell, "F2F2F2")  # a zebra band
+    path = tmp_path / "themes.docx"
+    doc.save(str(path))
+    records = extract_plan(path).records
+    assert [(r.id, r.theme) for r in records] == [
+        ("R1", "Roads"),
+        ("R2", "Roads"),
+        ("R3", "Roads"),
+        ("R4", "Libraries"),
+        ("R5", "Libraries"),
+        ("R6", "Libraries"),
+    ]

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -244,11 +245,22 @@ def _cell(lines: Sequence[TextLine], fill: str | None = None) -> SourceCell:
     return SourceCell(tuple(lines), NO_MARGIN, fill)
 
 
+def _banded(row: GridRow) -> str | None:
+    """The one colour every cell of a row is shaded, or None when its cells differ or are not shaded."""
+    fills = {c.fill for c in row.cells}
+    return fills.pop() if len(fills) == 1 else None
+
+
 def _is_theme(
-    row: GridRow, bounds: Sequence[tuple[int, int]], mostly_bold: bool, labels: Sequence[re.Pattern[str]]
+    row: GridRow,
+    bounds: Sequence[tuple[int, int]],
+    mostly_bold: bool,
+    labels: Sequence[re.Pattern[str]],
+    rare_bands: Collection[str] = (),
 ) -> bool:
-    """Given a body row, say whether it is a theme row: its text in one cell across columns, or set in bold alone
-    in the first column of a table whose body is not bold (and not a recommendation's label)."""
+    """Given a body row, say whether it is a theme row: its text in one cell across columns, or alone in the
+    first column (not a recommendation's label) and set in bold in a table whose body is not bold, or shaded
+    across the row in a colour few body rows have (`rare_bands`)."""
     filled = [c for c in row.cells if c.text and not c.continues]
     if len(filled) != 1 or len(bounds) < 2:
         return False
@@ -258,7 +270,8 @@ def _is_theme(
         return True
     alone = _column_at(cell.start, bounds) == 0 and len(cell.paragraphs) == 1
     labelled = any(p.match(cell.text) for p in labels)
-    return alone and not mostly_bold and cell.paragraphs[0].bold and not labelled
+    marked = (not mostly_bold and cell.paragraphs[0].bold) or _banded(row) in rare_bands
+    return alone and marked and not labelled
 
 
 def _signature(texts: Sequence[str]) -> tuple[str, ...]:
@@ -274,6 +287,8 @@ def grid_to_rows(
     body = rows[header.rows :]
     paragraphs = [p for r in body for c in r.cells for p in c.paragraphs]
     mostly_bold = bool(paragraphs) and sum(p.bold for p in paragraphs) > BOLD_SHARE * len(paragraphs)
+    bands = Counter(band for r in body if (band := _banded(r)) is not None)
+    rare_bands = {band for band, n in bands.items() if n * 3 < len(body)}  # shading that marks a few rows out
     signature = _signature(header.texts)
     out: list[SourceRow] = []
     for row in rows[: header.first]:  # captions over the header: themes, as a PDF's merged caption row
@@ -292,7 +307,7 @@ def grid_to_rows(
             painted[_column_at(c.start, bounds)] = painted[_column_at(c.start, bounds)] or c.fill
         if _signature([" ".join(ln.text for ln in cell) for cell in placed]) == signature:
             continue  # the header typed again in the body
-        if _is_theme(row, bounds, mostly_bold, labels):
+        if _is_theme(row, bounds, mostly_bold, labels, rare_bands):
             texts = [p for c in row.cells for p in c.paragraphs]
             out.append(_row("section", [_cell(_lines(texts))] + [_cell(())] * (width - 1), row.index, table))
             above.clear()
