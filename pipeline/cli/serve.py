@@ -47,8 +47,15 @@ def _url(host: str, port: int, token: str | None) -> str:
     "--token", help="Token every request must carry (default: none on 127.0.0.1; one made up on any other host)."
 )
 @click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@click.option(
+    "--ocr/--no-ocr",
+    default=None,
+    help="Read scanned pages of uploads by OCR (default: when Tesseract is installed).",
+)
 @click.pass_context
-def serve(ctx: click.Context, store: str | None, host: str, port: int, token: str | None, no_browser: bool) -> None:
+def serve(
+    ctx: click.Context, store: str | None, host: str, port: int, token: str | None, no_browser: bool, ocr: bool | None
+) -> None:
     """Run the round in a browser: upload plans, see records and changes, hand out and collect owner workbooks,
     write the committee paper.
 
@@ -70,7 +77,7 @@ def serve(ctx: click.Context, store: str | None, host: str, port: int, token: st
     from pipeline.store import store_url
     from pipeline.web import create_app
 
-    app = create_app(store_url(store), token=token, host=host, settings=settings_of(ctx))
+    app = create_app(store_url(store), token=token, host=host, settings=settings_of(ctx), ocr=ocr)
     sock = _listen(host, port)
     port = sock.getsockname()[1]
     url = _url(host, port, app.state.web.token)

@@ -34,6 +34,18 @@ TITLES = {
 }
 
 
+def _can_ocr() -> bool:
+    """Whether Tesseract (with English) is installed, so scanned uploads can be read."""
+    from pipeline.errors import PipelineError
+    from pipeline.ocr.tesseract import find_tesseract
+
+    try:
+        find_tesseract(None)
+    except PipelineError:
+        return False
+    return True
+
+
 def create_app(
     store_url: str,
     *,
@@ -43,6 +55,7 @@ def create_app(
     limits: Limits | None = None,
     isolate: bool = True,
     max_upload_mb: int = MAX_UPLOAD_MB,
+    ocr: bool | None = None,
 ) -> Starlette:
     """Given a store (a file path or database URL), return the web app over it.
 
@@ -50,6 +63,7 @@ def create_app(
     served; on any other, every request needs `token` (one is made when none is given: `app.state.web.token`).
     Uploads are limited to `max_upload_mb` a request and read within `limits` (the CLI's, by default).
     The store is opened when first needed; a store that is not there yet is made by the first upload.
+    Scanned pages of an upload are read by OCR when `ocr` is true, or (None) when Tesseract is installed.
     """
     from pipeline.store import StoreError, describe_url, is_in_memory
     from pipeline.store import store_url as url_of
@@ -71,6 +85,7 @@ def create_app(
         jobs=Jobs(),
         token=token,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
+        ocr=_can_ocr() if ocr is None else ocr,
     )
 
     @asynccontextmanager

@@ -107,6 +107,7 @@ class Web:
     jobs: Jobs
     token: str | None
     max_upload_bytes: int
+    ocr: bool = False  # scanned pages of an upload are read by OCR (Tesseract is installed)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="actionplan-web-")))
     outputs: Outputs = field(init=False)

@@ -4,6 +4,7 @@ issues found and the changes, or each bad file's one-line reason."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -54,13 +55,14 @@ def run_upload(web: Web, job: Job, folder: Path, *, plan: str | None, revision_d
             settings=web.settings,
             limits=web.limits,
             isolate=web.isolate,
+            ocr=web.ocr,
             on_extracted=job.file_read,
             on_page=job.page_read,
         )
         outcomes = []
         for progress, (_, got) in zip(job.files, results, strict=True):
             if isinstance(got, PipelineError):
-                outcomes.append(UploadOutcome(progress.name, error=got.message))
+                outcomes.append(UploadOutcome(progress.name, error=_for_the_page(got.message)))
             else:
                 changes = group_changes(got.diff) if got.diff is not None else ()
                 counts = status_counts(got.extraction.records)
@@ -75,10 +77,23 @@ def run_upload(web: Web, job: Job, folder: Path, *, plan: str | None, revision_d
         shutil.rmtree(folder, ignore_errors=True)
 
 
+_CLI_OCR = re.compile(r"read it again with --ocr(?:, after installing Tesseract \([^)]*\))?")
+
+
+def _for_the_page(message: str) -> str:
+    """A reader's one-line reason as the page says it: a scan's "read it again with --ocr" (a command-line
+    option) becomes what to do for the page (this app reads scans once Tesseract is installed)."""
+    return _CLI_OCR.sub(
+        "scanned plans are read here once the OCR program Tesseract is installed "
+        "(apt-get install tesseract-ocr tesseract-ocr-eng) and actionplan serve is started again",
+        message,
+    )
+
+
 def upload_page(request: Request) -> Response:
     store = store_or_none(request)
     plans = store.plans() if store is not None else []
-    return render(request, "upload.html", plans=plans, error=None, values={})
+    return render(request, "upload.html", plans=plans, error=None, values={}, ocr=web_of(request).ocr)
 
 
 async def upload_post(request: Request, form: FormData) -> Response:
@@ -95,6 +110,7 @@ async def upload_post(request: Request, form: FormData) -> Response:
             plans=plans,
             values=values,
             error="Choose at least one PDF file to upload.",
+            ocr=web.ocr,
         )
     folder = web.scratch()
     saved = await save_uploads(files, folder, suffix=".pdf")
