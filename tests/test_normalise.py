@@ -187,6 +187,21 @@ def test_bullet_items_are_lines_of_their_own_with_the_bullet_printed(texts: tupl
     assert reflow(lines(*texts)) == want
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "want"),
+    [
+        ("the risk assessment", "s are reviewed", "the risk assessments are reviewed"),
+        ("Environment", "al Health Manager", "Environmental Health Manager"),
+        ("we will work with", "in the council", "we will work with in the council"),  # "in" starts lines: kept
+    ],
+)
+def test_a_fragment_of_a_letter_or_two_at_the_margin_ends_the_word(first: str, second: str, want: str) -> None:
+    """A word and its last letter or two, each a word in the list ("assessment" and "s"), are one word cut at
+    the margin; a two-letter word that starts lines of prose ("in") is not taken for a fragment."""
+    cell = (TextLine(first, 0.0, 100.0, 0.0, 11.0, 11.0), TextLine(second, 0.0, 80.0, 12.5, 23.5, 11.0))
+    assert reflow(cell, right=101.0) == want
+
+
 def test_a_word_cut_after_other_words_is_joined() -> None:
     # A narrow status column: "In pro" / "gress".
     cell = (TextLine("In pro", 0.0, 30.0, 0.0, 11.0, 11.0), TextLine("gress", 0.0, 26.0, 12.5, 23.5, 11.0))

@@ -75,6 +75,10 @@ def is_word(text: str) -> bool:
     return any(word.endswith(gb) and word[: -len(gb)] + us in words for gb, us in _BRITISH)
 
 
+# Words of one or two letters that often start a line of prose: never read as the end of the word above.
+_SHORT_WORDS = frozenset("a i an as at be by do go he if in is it me my no of on or so to up us we".split())
+
+
 def _broken_word(last: str, first: str) -> bool | None:
     """Given the word ending one line and the word starting the next, say whether they are one word broken in
     two ("docu" + "mentation"), two words ("disproportionately" + "resource"), or None when the word list
@@ -85,7 +89,9 @@ def _broken_word(last: str, first: str) -> bool | None:
         return None
     a, b = tail[-1], head.group(0)
     if is_word(a) and is_word(b):
-        return False
+        # "assessment" + "s", "Environment" + "al": a fragment of a letter or two that no sentence starts a line
+        # with is the end of the word; "with" + "in" stays two words.
+        return len(b) <= 2 and b.lower() not in _SHORT_WORDS and is_word(a + b)
     if is_word(a + b):
         return True
     return None
