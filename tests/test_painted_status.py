@@ -164,8 +164,8 @@ def test_word_theme_rows_marked_only_by_shading(tmp_path: Path) -> None:
     a zebra band across half the rows marks nothing."""
     doc = docx.Document()
     table = doc.add_table(rows=1, cols=4)
-    for cell, text in zip(table.rows[0].cells, ["No.", "Recommendation", "Lead officer", "Status"], strict=True):
-        cell.text = text
+    for cell, header in zip(table.rows[0].cells, ["No.", "Recommendation", "Lead officer", "Status"], strict=True):
+        cell.text = header
     body = [("Roads", None), ("R1", "Resurface the A38."), ("R2", "Fix potholes."), ("R3", "Grit routes.")]
     body += [("Libraries", None), ("R4", "Open on Sundays."), ("R5", "Lend e-books."), ("R6", "Extend hours.")]
     for i, (first, text) in enumerate(body):
