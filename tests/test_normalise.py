@@ -73,6 +73,26 @@ def test_split_owners_with_bullets(texts: tuple[str, ...], want: list[str]) -> N
     assert split_owners([lines(*texts)], right=400.0, bullets=BULLETS) == want
 
 
+@pytest.mark.parametrize(
+    ("texts", "want"),
+    [
+        # A line ending in a job title's last word, then a capital: another owner, though it would not have fitted.
+        (
+            ("Licensing Manager", "Environmental Health", "Manager"),
+            ["Licensing Manager", "Environmental Health Manager"],
+        ),
+        (("Head of SEND", "Principal Psychologist"), ["Head of SEND Principal Psychologist"]),  # no title word: wrap
+        (("Democratic Services", "Manager"), ["Democratic Services Manager"]),
+        (("Member", "Development Officer"), ["Member Development Officer"]),  # a word alone is a title's start
+        (("Road Safety Manager and School Travel Officer",), ["Road Safety Manager", "School Travel Officer"]),
+        (("Policy with Commissioning and Procurement",), ["Policy with Commissioning and Procurement"]),
+    ],
+)
+def test_owners_of_a_narrow_column_part_at_job_titles(texts: tuple[str, ...], want: list[str]) -> None:
+    # Each line nearly fills a narrow column, so none would have fitted on the line above: only the titles tell.
+    assert split_owners([lines(*texts, x1=118.0)], right=120.0, bullets=BULLETS) == want
+
+
 def test_owners_without_bullets_one_per_short_line() -> None:
     # Each line stops well short of the margin, so each is its own owner.
     assert split_owners([lines("Policy", "Procurement", x1=40.0)], right=200.0, bullets=BULLETS) == [

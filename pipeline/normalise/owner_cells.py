@@ -13,6 +13,42 @@ _CID = re.compile(r"^\(cid:\d+\)")
 # Highways"; "Policy/Strategy" written close is one name).
 _BETWEEN = re.compile(r";|\s/\s")
 _JOINS = re.compile(r"(?:\s[-–—/&]|,|\band)\s*$")
+# The words a job title or a body ends with. A line of an owner cell ending in one, followed by a line that starts
+# with a capital, starts another owner even where the next word would not have fitted ("Licensing Manager" /
+# "Environmental Health Manager"); and "A and B" is two owners when both end in one ("Road Safety Manager and
+# School Travel Planning Officer"; "Policy with Commissioning and Procurement" stays one).
+ROLE_WORDS = frozenset(
+    [
+        *("manager", "officer", "director", "lead", "team", "group", "board", "partnership", "member", "holder"),
+        *("executive", "coordinator", "co-ordinator", "adviser", "advisor", "commissioner", "councillor"),
+        *("psychologist", "engineer", "planner", "analyst", "librarian", "inspector", "surveyor"),
+    ]
+)
+_ROLES_JOINED = re.compile(r"\s+and\s+")
+
+
+def _ends_in_role(text: str) -> bool:
+    words = re.findall(r"[A-Za-z-]+", text)
+    return bool(words) and words[-1].lower() in ROLE_WORDS
+
+
+def _next_owner(prev: str, tokens: Sequence[str]) -> bool:
+    """Given a line and the next line's words, say whether the next line starts another owner: the line holds
+    two words or more and ends in a job title's last word, and the next starts with a capital and is not itself
+    the end of a title ("Democratic Services" / "Manager" is one owner)."""
+    if not tokens or not tokens[0][:1].isupper() or not _ends_in_role(prev) or len(prev.split()) < 2:
+        return False  # a word alone on its line ("Member" / "Development Officer") is a wrapped title's start
+    return tokens[0].lower().strip(",;") not in ROLE_WORDS
+
+
+def _split_roles(item: str) -> list[str]:
+    """Given one owner's text, return it split at an "and" between two job titles or bodies."""
+    parts = _ROLES_JOINED.split(item)
+    if len(parts) > 1 and all(_ends_in_role(p) and p[:1].isupper() for p in parts):
+        return parts
+    return [item]
+
+
 SPACE = 0.28  # font sizes: the width of a space
 # A word that would only just have fitted is taken as wrapped: the producer's font metrics differ from the
 # PDF's by about this many font sizes, and a name split in two is worse than two names read as one.
@@ -58,6 +94,7 @@ def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequ
             new_item = new_item or bool(tokens and _bullet_of(tokens[0], bullets))
         elif prev is not None:
             new_item = is_paragraph_break(prev, line) or (bool(tokens) and would_fit(prev, line, room))
+            new_item = new_item or _next_owner(prev.text, tokens)
         # Bullets may also stand mid-line ("• Policy • Procurement").
         pieces: list[list[str]] = [[]]
         for tok in tokens:
@@ -86,5 +123,5 @@ def split_owners(cell: Sequence[Sequence[TextLine]], right: float, bullets: Sequ
         prev = line
     out: list[str] = []
     for item in items:
-        out.extend(s.strip(" /") for s in _BETWEEN.split(item))
+        out.extend(part.strip(" /") for s in _BETWEEN.split(item) for part in _split_roles(s.strip()))
     return [o for o in out if o]
